@@ -86,9 +86,24 @@ def _init_lang() -> None:
     st.session_state[LANG] = pick_lang(raw, current_plan().lang)
 
 
+# Widgets whose labels are part of their identity: their pending state is
+# dropped on a language switch so they rebuild from the plan, not a stale copy.
+RESET_ON_LANG = ["team_editor"]
+
+
 def _on_lang_change() -> None:
     st.query_params["lang"] = st.session_state[LANG]
+    for key in RESET_ON_LANG:
+        st.session_state.pop(key, None)
     update_plan(lang=st.session_state[LANG])
+
+
+READ_ONLY = "read_only"
+
+
+def is_read_only() -> bool:
+    """True while a viewer looks at a shared plan: pages hide every edit control."""
+    return bool(st.session_state.get(READ_ONLY))
 
 
 def render_sidebar() -> None:
@@ -99,6 +114,7 @@ def render_sidebar() -> None:
             options=["en", "zh"],
             format_func=lambda code: {"en": "English", "zh": "中文"}[code],
             key=LANG,
+            required=True,
             on_change=_on_lang_change,
         )
         for hook in SIDEBAR_HOOKS:
@@ -107,6 +123,10 @@ def render_sidebar() -> None:
 
 # Features add sidebar sections here (plan selection); each takes the language.
 SIDEBAR_HOOKS: list[Callable[[str], None]] = []
+
+
+def is_routed() -> bool:
+    return bool(st.session_state.get(_ROUTED))
 
 
 def mark_routed() -> None:

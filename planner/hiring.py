@@ -61,7 +61,9 @@ def plan_hires(
             candidate = current.with_member(hire_member(roles[role_id], number))
             trial = analyze(candidate, business_model)
             # Strictly greater keeps the first (smallest) role id on a tie.
-            if trial.fit > report.fit + MIN_GAIN and (best is None or trial.fit > best[0] + MIN_GAIN):
+            if trial.fit > report.fit + MIN_GAIN and (
+                best is None or trial.fit > best[0] + MIN_GAIN
+            ):
                 best = (trial.fit, role_id, candidate, trial)
         if best is None:
             break

@@ -180,9 +180,7 @@ class Plan(BaseModel):
     @classmethod
     def _known_schema(cls, value: int) -> int:
         if value > PLAN_SCHEMA:
-            raise ValueError(
-                f"schema {value} is newer than this app understands ({PLAN_SCHEMA})"
-            )
+            raise ValueError(f"schema {value} is newer than this app understands ({PLAN_SCHEMA})")
         return value
 
     @field_validator("lang")

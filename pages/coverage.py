@@ -1,0 +1,64 @@
+"""Coverage: where the team meets the model, where it falls short, whom to hire."""
+
+import streamlit as st
+
+from components.state import page_setup
+from components.ui import show_chart
+from components.whatif import risk_panel, what_if
+from planner import charts
+from planner.coverage import analyze
+from planner.hiring import plan_hires
+
+ctx = page_setup()
+st.title(ctx.t("coverage_title"))
+st.caption(ctx.t("coverage_purpose", model=ctx.model.label(ctx.lang)))
+
+team, model, catalog = ctx.plan.team, ctx.model, ctx.catalog
+if len(team) == 0:
+    st.info(ctx.t("overview_empty"))
+    st.stop()
+
+report = analyze(team, model)
+gaps = report.gaps()
+cols = st.columns(4)
+cols[0].metric(ctx.t("kpi_fit"), f"{report.fit:.0%}")
+cols[1].metric(ctx.t("kpi_gap_total"), f"{sum(g.gap for g in gaps):.1f}")
+cols[2].metric(ctx.t("kpi_spof"), len(report.single_points_of_failure()))
+cols[3].metric(ctx.t("kpi_uncovered"), len(report.uncovered()))
+
+left, right = st.columns(2)
+with left:
+    show_chart(charts.coverage_radar(report, catalog, ctx.lang), "coverage_radar", ctx)
+with right:
+    show_chart(charts.coverage_gaps(report, catalog, ctx.lang), "coverage_gaps", ctx)
+show_chart(charts.coverage_heatmap(team, model, catalog, ctx.lang), "coverage_heatmap", ctx)
+left, right = st.columns(2)
+with left:
+    show_chart(charts.bus_factor(report, catalog, ctx.lang), "bus_factor", ctx)
+with right:
+    risk_panel(ctx, report)
+
+st.subheader(ctx.t("hiring_title"))
+steps = plan_hires(team, model, catalog.roles)
+if steps:
+    show_chart(
+        charts.hiring_plan(steps, report.fit, catalog.roles, catalog, ctx.lang), "hiring_plan", ctx
+    )
+    st.dataframe(
+        [
+            {
+                "#": i,
+                ctx.t("col_role"): catalog.roles[s.role_id].label(ctx.lang),
+                ctx.t("col_fit_after"): f"{s.fit_after:.1%}",
+                ctx.t("col_closes"): ", ".join(catalog.skill_label(c, ctx.lang) for c in s.closes)
+                or "—",
+            }
+            for i, s in enumerate(steps, start=1)
+        ],
+        hide_index=True,
+        width="stretch",
+    )
+else:
+    st.success(ctx.t("hiring_none"))
+
+what_if(ctx, report)

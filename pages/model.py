@@ -1,0 +1,58 @@
+"""Business model: pick one, see what it requires, compare the team's fit for each."""
+
+import pandas as pd
+import streamlit as st
+
+from components.custom_model import custom_model_editor
+from components.state import is_read_only, page_setup, update_plan
+from components.ui import show_chart
+from planner import charts
+from planner.coverage import fit_by_model
+
+ctx = page_setup()
+read_only = is_read_only()
+st.title(ctx.t("model_title"))
+st.caption(ctx.t("model_purpose"))
+
+
+def choose_model() -> None:
+    update_plan(business_model=st.session_state["business_model"])
+
+
+models = ctx.models
+# The widget mirrors the plan: its state is dropped when another page is shown.
+st.session_state["business_model"] = ctx.model.id
+st.radio(
+    ctx.t("model_pick"),
+    options=list(models),
+    format_func=lambda m: f"{models[m].label(ctx.lang)} — {models[m].description(ctx.lang)}",
+    key="business_model",
+    on_change=choose_model,
+    disabled=read_only,
+)
+model = models[st.session_state["business_model"]]
+
+st.subheader(ctx.t("model_requirements", model=model.label(ctx.lang)))
+rows = [
+    {
+        ctx.t("col_area"): ctx.catalog.area_label(skill_id.split(".")[0], ctx.lang),
+        ctx.t("col_skill"): ctx.catalog.skill_label(skill_id, ctx.lang),
+        ctx.t("col_target"): req.level,
+        ctx.t("col_depth"): req.depth,
+        ctx.t("col_weight"): model.weights.get(skill_id.split(".")[0], 0),
+    }
+    for skill_id, req in model.requirements.items()
+]
+st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+st.caption(ctx.t("model_requirements_help"))
+
+if len(ctx.plan.team) == 0:
+    st.info(ctx.t("overview_empty"))
+else:
+    fits = fit_by_model(ctx.plan.team, models)
+    best = max(fits, key=lambda m: (fits[m], m == model.id))
+    st.markdown(ctx.t("model_best", model=models[best].label(ctx.lang), fit=f"{fits[best]:.0%}"))
+    show_chart(charts.fit_comparison(fits, models, model.id, ctx.lang), "model_fit_chart", ctx)
+
+if not read_only:
+    custom_model_editor(ctx)

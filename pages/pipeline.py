@@ -1,0 +1,53 @@
+"""Pipeline: the article's startup flow, each stage coloured by the team's coverage."""
+
+import streamlit as st
+
+from components.state import page_setup
+from components.ui import pct, show_chart
+from planner import charts
+from planner.coverage import analyze
+from planner.naming import safe_filename
+from planner.pipeline import build_pipeline, to_mermaid
+
+ctx = page_setup()
+st.title(ctx.t("pipeline_title"))
+st.caption(ctx.t("pipeline_purpose"))
+
+if len(ctx.plan.team) == 0:
+    st.info(ctx.t("overview_empty"))
+    st.stop()
+
+report = analyze(ctx.plan.team, ctx.model)
+pipeline = build_pipeline(ctx.plan.team, report, ctx.catalog, ctx.lang)
+if blocker := pipeline.blocker:
+    st.error(ctx.t("pipeline_blocked", stage=blocker.label, coverage=pct(blocker.coverage)))
+else:
+    st.success(ctx.t("pipeline_clear"))
+show_chart(charts.pipeline_diagram(pipeline, ctx.lang), "pipeline_diagram", ctx)
+
+st.dataframe(
+    [
+        {
+            ctx.t("col_stage"): s.label,
+            ctx.t("col_coverage"): pct(s.coverage),
+            ctx.t("col_status"): ctx.t("status_" + s.status),
+            ctx.t("col_people"): ", ".join(s.people),
+        }
+        for s in pipeline.stages.values()
+    ],
+    hide_index=True,
+    width="stretch",
+)
+
+st.subheader(ctx.t("pipeline_mermaid_title"))
+mermaid = to_mermaid(pipeline, ctx.lang)
+st.code(mermaid, language="text")
+st.download_button(
+    ctx.t("pipeline_mermaid_download"),
+    data=mermaid.encode("utf-8"),
+    file_name=safe_filename(f"{ctx.plan.name}-pipeline", "mmd"),
+    mime="text/plain",
+    key="pipeline_mermaid",
+    on_click="ignore",
+    icon=":material/download:",
+)

@@ -1,0 +1,342 @@
+"""Plotly figure builders: core results in, `go.Figure` out.
+
+The same figure is shown in the app, exported to PNG/SVG/PDF/HTML and put in
+reports, so builders take the language and never touch Streamlit. Every text that
+comes from a user (member names, roles, custom model labels) goes through
+`plain()`: Plotly reads a subset of HTML in its texts, and a name must show as
+itself, never as markup.
+"""
+
+from __future__ import annotations
+
+import html
+
+import plotly.graph_objects as go
+
+from planner.catalog import Catalog, Role
+from planner.coverage import CoverageReport
+from planner.hiring import HireStep
+from planner.i18n import t
+from planner.model import BusinessModel, Team, area_of
+from planner.pipeline import AREAS, Pipeline, Stage
+
+FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, Arial, sans-serif"
+STATUS_FILL = {"green": "#c8e6c9", "amber": "#ffe0b2", "red": "#ffcdd2", "neutral": "#eceff1"}
+STATUS_LINE = {"green": "#2e7d32", "amber": "#ef6c00", "red": "#c62828", "neutral": "#607d8b"}
+AREA_COLOURS = {"research": "#5c6bc0", "data": "#26a69a", "product": "#ffa726", "market": "#ec407a"}
+TEAM_COLOUR, TARGET_COLOUR = "#1e88e5", "#9e9e9e"
+
+CHART_IDS = (
+    "model_fit_chart",
+    "coverage_radar",
+    "coverage_heatmap",
+    "coverage_gaps",
+    "bus_factor",
+    "hiring_plan",
+    "pipeline_diagram",
+)
+
+
+def plain(text: str) -> str:
+    """User text as Plotly shows it literally (its pseudo-HTML is escaped)."""
+    return html.escape(str(text), quote=False)
+
+
+def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
+    fig.update_layout(
+        title={"text": plain(title), "x": 0.01, "xanchor": "left"},
+        font={"family": FONT, "size": 13},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        template="plotly_white",
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+    )
+    return fig
+
+
+def fit_comparison(
+    fits: dict[str, float], models: dict[str, BusinessModel], current: str, lang: str
+) -> go.Figure:
+    """Fit of the team for every business model, best first; the chosen one stands out."""
+    order = sorted(fits, key=lambda m: (-fits[m], m))
+    labels = [plain(models[m].label(lang)) for m in order]
+    colours = [TEAM_COLOUR if m == current else "#90caf9" for m in order]
+    fig = go.Figure(
+        go.Bar(
+            x=[fits[m] for m in order],
+            y=labels,
+            orientation="h",
+            marker_color=colours,
+            text=[f"{fits[m]:.0%}" for m in order],
+            textposition="auto",
+            hovertemplate="%{y}: %{x:.1%}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(range=[0, 1], tickformat=".0%", title=t("axis_fit", lang))
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, t("chart_fit_title", lang), height=120 + 50 * len(order))
+
+
+def coverage_radar(report: CoverageReport, catalog: Catalog, lang: str) -> go.Figure:
+    """Area coverage of the team against the requirement (100%) per applicable area."""
+    areas = [a for a in AREAS if report.areas.get(a) and report.areas[a].coverage is not None]
+    theta = [catalog.area_label(a, lang) for a in areas]
+    values = [report.areas[a].coverage for a in areas]
+    closed = theta + theta[:1]
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatterpolar(
+            r=[1.0] * (len(areas) + 1),
+            theta=closed,
+            name=t("radar_required", lang),
+            line={"color": TARGET_COLOUR, "dash": "dash"},
+            hovertemplate="%{theta}: 100%<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatterpolar(
+            r=[*values, *values[:1]],
+            theta=closed,
+            name=t("radar_team", lang),
+            fill="toself",
+            line={"color": TEAM_COLOUR},
+            hovertemplate="%{theta}: %{r:.0%}<extra></extra>",
+        )
+    )
+    fig.update_layout(polar={"radialaxis": {"range": [0, 1], "tickformat": ".0%"}})
+    title = t("chart_radar_title", lang, fit=f"{report.fit:.0%}")
+    return _layout(fig, title, height=460)
+
+
+def coverage_heatmap(team: Team, model: BusinessModel, catalog: Catalog, lang: str) -> go.Figure:
+    """Member x skill levels; the first row is the required level, met cells are ticked."""
+    skills = [s for s in catalog.skill_ids if s in model.requirements] + [
+        s for s in catalog.skill_ids if s not in model.requirements
+    ]
+    columns = [
+        ("★ " if s in model.requirements else "") + catalog.skill_label(s, lang) for s in skills
+    ]
+    required_row = t("heatmap_required_row", lang)
+    rows = [required_row, *(plain(name) for name in team.names())]
+    targets = [model.requirements[s].level if s in model.requirements else None for s in skills]
+    z: list[list[float | None]] = [list(targets)]
+    text: list[list[str]] = [[str(v) if v else "" for v in targets]]
+    for member in team.members:
+        levels = [member.level(s) for s in skills]
+        z.append(list(levels))
+        text.append(
+            [
+                f"{lvl}✓" if tgt and lvl >= tgt else str(lvl)
+                for lvl, tgt in zip(levels, targets, strict=True)
+            ]
+        )
+    level_names = [catalog.levels[i](lang) for i in range(6)]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=columns,
+            y=rows,
+            text=text,
+            texttemplate="%{text}",
+            zmin=0,
+            zmax=5,
+            colorscale="Blues",
+            xgap=2,
+            ygap=2,
+            colorbar={"title": t("axis_level", lang), "tickvals": list(range(6))},
+            hovertemplate="%{y} · %{x}: %{z}<extra></extra>",
+            customdata=level_names,
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(tickangle=-40, side="bottom")
+    # Frame the required-level row so it reads as the yardstick, not a member.
+    fig.add_shape(
+        type="rect",
+        xref="paper",
+        yref="y",
+        x0=0,
+        x1=1,
+        y0=-0.5,
+        y1=0.5,
+        line={"color": "#c62828", "width": 2},
+    )
+    height = max(360, 140 + 28 * len(rows))
+    return _layout(fig, t("chart_heatmap_title", lang, model=plain(model.label(lang))), height)
+
+
+def coverage_gaps(report: CoverageReport, catalog: Catalog, lang: str) -> go.Figure:
+    """Missing person-equivalents per skill, largest first, coloured by area."""
+    gaps = report.gaps()
+    ids = [g.skill_id for g in gaps]
+    fig = go.Figure(
+        go.Bar(
+            x=[g.gap for g in gaps],
+            y=[catalog.skill_label(s, lang) for s in ids],
+            orientation="h",
+            marker_color=[AREA_COLOURS.get(area_of(s), TEAM_COLOUR) for s in ids],
+            text=[f"{g.gap:.2f}" for g in gaps],
+            textposition="auto",
+            hovertemplate="%{y}: %{x:.2f}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(title=t("axis_gap", lang), rangemode="tozero")
+    if not gaps:
+        fig.add_annotation(
+            text=t("no_gaps", lang),
+            showarrow=False,
+            x=0.5,
+            y=0.5,
+            xref="paper",
+            yref="paper",
+            font={"size": 16},
+        )
+        fig.update_xaxes(visible=False)
+        fig.update_yaxes(visible=False)
+    return _layout(fig, t("chart_gaps_title", lang), height=max(300, 120 + 32 * len(gaps)))
+
+
+def bus_factor(report: CoverageReport, catalog: Catalog, lang: str) -> go.Figure:
+    """Experts per required skill: 0 uncovered (red), 1 single point of failure (amber)."""
+    skills = sorted(report.skills.values(), key=lambda s: (s.experts, s.skill_id))
+    colours = [
+        STATUS_LINE["red"]
+        if s.experts == 0
+        else STATUS_LINE["amber"]
+        if s.experts == 1
+        else STATUS_LINE["green"]
+        for s in skills
+    ]
+    flags = [
+        t("bus_uncovered", lang)
+        if s.experts == 0
+        else t("bus_spof", lang, name=plain(s.expert_names[0]))
+        if s.experts == 1
+        else ", ".join(plain(n) for n in s.expert_names[:3])
+        for s in skills
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=[s.experts for s in skills],
+            y=[catalog.skill_label(s.skill_id, lang) for s in skills],
+            orientation="h",
+            marker_color=colours,
+            text=flags,
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x}<extra></extra>",
+        )
+    )
+    most = max((s.experts for s in skills), default=1)
+    fig.update_xaxes(title=t("axis_experts", lang), dtick=1, range=[0, most + 2.5])
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, t("chart_bus_title", lang), height=max(300, 120 + 30 * len(skills)))
+
+
+def hiring_plan(
+    steps: list[HireStep], fit_now: float, roles: dict[str, Role], catalog: Catalog, lang: str
+) -> go.Figure:
+    """Fit after each recommended hire, starting from today's team."""
+    labels = [t("hiring_today", lang)] + [
+        f"{i}. {roles[s.role_id].label(lang)}" for i, s in enumerate(steps, start=1)
+    ]
+    fits = [fit_now] + [s.fit_after for s in steps]
+    closes = [""] + [
+        ", ".join(catalog.skill_label(c, lang) for c in s.closes) or "—" for s in steps
+    ]
+    fig = go.Figure(
+        go.Scatter(
+            x=labels,
+            y=fits,
+            mode="lines+markers+text",
+            text=[f"{f:.0%}" for f in fits],
+            textposition="top center",
+            line={"color": TEAM_COLOUR, "shape": "hv"},
+            marker={"size": 10},
+            customdata=closes,
+            hovertemplate="%{x}: %{y:.1%}<br>%{customdata}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(range=[0, 1.08], tickformat=".0%", title=t("axis_fit", lang))
+    return _layout(fig, t("chart_hiring_title", lang), height=400)
+
+
+# Pipeline layout: (x, y) per stage; the four areas stand in one column.
+_POSITIONS = {
+    "market_research": (0.0, 0.55),
+    "team_building": (1.0, 0.55),
+    "research": (2.05, 1.18),
+    "data": (2.05, 0.76),
+    "product": (2.05, 0.34),
+    "market": (2.05, -0.08),
+    "innovation": (3.1, 0.55),
+}
+_BOX_W, _BOX_H = 0.45, 0.18
+_NAMES_PER_LINE = 2
+
+
+def _stage_label(stage: Stage, lang: str) -> str:
+    """Bold stage name, coverage, covering people two to a line, blocking mark."""
+    lines = ["<b>" + plain(stage.label) + "</b>"]
+    if stage.coverage is not None:
+        lines.append(f"{stage.coverage:.0%}")
+    if stage.id != "team_building" and stage.people:
+        shown = [plain(n) for n in stage.people[:4]]
+        for i in range(0, len(shown), _NAMES_PER_LINE):
+            lines.append(", ".join(shown[i : i + _NAMES_PER_LINE]))
+        if len(stage.people) > 4:
+            lines[-1] += f" +{len(stage.people) - 4}"
+    if stage.blocking:
+        lines.append("<b>" + plain(t("stage_blocking", lang)) + "</b>")
+    return "<br>".join(lines)
+
+
+def pipeline_diagram(pipeline: Pipeline, lang: str) -> go.Figure:
+    """The article's flow as boxes and arrows, each area box in its traffic-light colour."""
+    fig = go.Figure()
+    for src, dst in pipeline.edges:
+        (x0, y0), (x1, y1) = _POSITIONS[src], _POSITIONS[dst]
+        fig.add_annotation(
+            x=x1 - _BOX_W,
+            y=y1,
+            ax=x0 + _BOX_W,
+            ay=y0,
+            xref="x",
+            yref="y",
+            axref="x",
+            ayref="y",
+            showarrow=True,
+            arrowhead=3,
+            arrowsize=1.2,
+            arrowwidth=1.5,
+            arrowcolor="#78909c",
+            text="",
+        )
+    for stage in pipeline.stages.values():
+        x, y = _POSITIONS[stage.id]
+        fig.add_shape(
+            type="rect",
+            x0=x - _BOX_W,
+            x1=x + _BOX_W,
+            y0=y - _BOX_H,
+            y1=y + _BOX_H,
+            fillcolor=STATUS_FILL[stage.status],
+            line={"color": STATUS_LINE[stage.status], "width": 5 if stage.blocking else 1.5},
+            layer="below",
+        )
+        fig.add_annotation(
+            x=x,
+            y=y,
+            text=_stage_label(stage, lang),
+            showarrow=False,
+            font={"size": 11, "color": "#263238"},
+            xref="x",
+            yref="y",
+        )
+    fig.update_xaxes(visible=False, range=[-0.5, 3.6], fixedrange=True)
+    fig.update_yaxes(visible=False, range=[-0.3, 1.4], fixedrange=True)
+    title = t("chart_pipeline_title", lang)
+    if pipeline.blocker:
+        title += " — " + t("pipeline_blocked_by", lang, stage=pipeline.blocker.label)
+    return _layout(fig, title, height=600)
