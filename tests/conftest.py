@@ -1,0 +1,35 @@
+"""Shared fixtures for the planner's tests. Feature suites keep their own fixtures
+in tests/support/<feature>.py and import them where used."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from planner.catalog import Catalog, load_catalog
+from planner.io import read_team
+from planner.model import Team
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Tests never reach a model hub; a test that tries fails instead of downloading.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+@pytest.fixture(scope="session")
+def sample_team(catalog: Catalog) -> Team:
+    return read_team(ROOT / "data" / "sample_team.csv", catalog)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch) -> None:
+    """Every test writes plans into a fresh folder, never the developer's var/."""
+    monkeypatch.setenv("PLANNER_DATA_DIR", str(tmp_path_factory.mktemp("data")))
