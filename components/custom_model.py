@@ -17,7 +17,8 @@ FORM = "custom_model_form"
 def _first_problem(exc: ValidationError) -> str:
     err = exc.errors()[0]
     where = ".".join(str(p) for p in err["loc"])
-    return f"{where}: {err['msg'].removeprefix('Value error, ')}"
+    message = err["msg"].removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message
 
 
 def build_custom_model(ctx: Ctx, values: dict, requirements: pd.DataFrame) -> BusinessModel:
@@ -25,7 +26,7 @@ def build_custom_model(ctx: Ctx, values: dict, requirements: pd.DataFrame) -> Bu
     model_id = values["id"].strip().lower()
     if model_id in ctx.catalog.business_models:
         raise ValueError(ctx.t("custom_builtin_id", id=model_id))
-    labels = {v: k for k, v in ctx.catalog.skill_labels.items()}
+    labels = {lbl(ctx.lang): sid for sid, lbl in ctx.catalog.skill_labels.items()}
     reqs = {}
     for row in requirements.to_dict("records"):
         if not row.get("skill"):

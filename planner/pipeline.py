@@ -124,7 +124,7 @@ def mermaid_escape(text: str) -> str:
     """Text safe inside a quoted Mermaid label: anything but plain letters and
     digits and a few punctuation marks becomes an entity code (#NNN;)."""
     return "".join(
-        ch if (ch.isalnum() or ch in " .,:%()/-+_·") and ch not in "#;" else f"#{ord(ch)};"
+        ch if (ch.isalnum() or ch in " .,:()/-+_·") and ch not in "#;" else f"#{ord(ch)};"
         for ch in text
     )
 
