@@ -1,0 +1,97 @@
+"""Configuration of the generation engine from env vars and Streamlit secrets.
+
+Every setting has an env var `PLANNER_TEXTGEN_<NAME>`; the same names (lower case,
+without the prefix) may sit in a `[textgen]` table of `.streamlit/secrets.toml`.
+Env vars win over secrets. See docs/generation.md.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+EMBEDDED = "embedded"
+ENV_PREFIX = "PLANNER_TEXTGEN_"
+
+
+def _default_concurrency() -> int:
+    # On CPU two generations already share the cores; more only adds latency.
+    return max(1, (os.cpu_count() or 2) // 2)
+
+
+@dataclass(frozen=True)
+class TextgenConfig:
+    model: str = EMBEDDED
+    cache_dir: Path = field(default_factory=lambda: ROOT / "var" / "textgen-cache")
+    max_new_tokens_cap: int = 512
+    default_max_new_tokens: int = 96
+    max_concurrent: int = field(default_factory=_default_concurrency)
+    max_queue: int = 16
+    threads: int = 0  # 0: torch's default
+    int8: bool = False  # dynamic int8 quantization of Linear layers (faster on CPU)
+    allow_download: bool = True  # False: only local copies (also when HF_HUB_OFFLINE=1)
+    orphan_timeout_s: float = 15.0  # a run nobody reads for this long is stopped
+    max_run_s: float = 300.0
+    remote_url: str = ""
+    remote_model: str = ""
+    remote_api_key: str = ""
+    remote_timeout_s: float = 30.0
+    remote_connect_timeout_s: float = 5.0
+
+    @property
+    def remote_configured(self) -> bool:
+        return bool(self.remote_url)
+
+    @property
+    def offline(self) -> bool:
+        return not self.allow_download or os.environ.get("HF_HUB_OFFLINE", "") in ("1", "true")
+
+
+_BOOL = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False}
+_BOOL |= {"no": False, "off": False, "": False}
+
+
+def _coerce(name: str, raw: object, default: object) -> object:
+    if isinstance(default, bool):
+        value = str(raw).strip().lower()
+        if value not in _BOOL:
+            raise ValueError(f"{ENV_PREFIX}{name.upper()}: expected true/false, got {raw!r}")
+        return _BOOL[value]
+    if isinstance(default, int):
+        number = int(str(raw).strip())
+        if number < 0:
+            raise ValueError(f"{ENV_PREFIX}{name.upper()}: must not be negative")
+        return number
+    if isinstance(default, float):
+        number = float(str(raw).strip())
+        if not number > 0:
+            raise ValueError(f"{ENV_PREFIX}{name.upper()}: must be positive")
+        return number
+    if isinstance(default, Path):
+        return Path(str(raw)).expanduser()
+    return str(raw).strip()
+
+
+def load_config(
+    env: Mapping[str, str] | None = None, secrets: Mapping[str, object] | None = None
+) -> TextgenConfig:
+    """The configuration from secrets (a `[textgen]` table's items), then env vars."""
+    env = os.environ if env is None else env
+    base = TextgenConfig()
+    values: dict[str, object] = {}
+    for name in TextgenConfig.__dataclass_fields__:
+        default = getattr(base, name)
+        raw = env.get(ENV_PREFIX + name.upper())
+        if raw is None and secrets is not None:
+            raw = secrets.get(name)
+        if raw is not None and str(raw).strip() != "":
+            values[name] = _coerce(name, raw, default)
+    config = TextgenConfig(**values)
+    if config.max_concurrent < 1:
+        raise ValueError(f"{ENV_PREFIX}MAX_CONCURRENT: must be at least 1")
+    if config.max_new_tokens_cap < 1:
+        raise ValueError(f"{ENV_PREFIX}MAX_NEW_TOKENS_CAP: must be at least 1")
+    return config
