@@ -21,8 +21,16 @@ $(VENV)/.test-installed: $(VENV)/.app-installed requirements-test.txt
 	$(PIP) -r requirements-test.txt
 	touch $@
 
+# The OpenAI-compatible server the remote text-generation tests start on loopback.
+# Built from source with a portable CPU configuration: the native build segfaults
+# on CPUs with AVX-512/AMX. --no-cache-dir: never reuse a wheel built otherwise.
+LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
+$(VENV)/.server-installed: $(VENV)/.app-installed requirements-server.txt
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PIP) --no-cache-dir -r requirements-server.txt
+	touch $@
+
 install: $(VENV)/.app-installed
-install-test: $(VENV)/.test-installed
+install-test: $(VENV)/.test-installed $(VENV)/.server-installed
 
 system-deps:
 	bash scripts/system-deps.sh
@@ -44,6 +52,7 @@ test: install-test system-deps lint
 
 bench: install-test
 	$(PY) bench/coverage.py
+	$(PY) bench/textgen.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts
