@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextlib
 import csv
 import html
 import io
@@ -140,10 +141,8 @@ class _Renderer:
             return
         k, loop, thread = self._kaleido, self._loop, self._thread
         self._kaleido = self._loop = self._thread = None
-        try:
+        with contextlib.suppress(Exception):  # a dead browser needs no closing
             asyncio.run_coroutine_threadsafe(k.close(), loop).result(15)
-        except Exception:  # a dead browser needs no closing
-            pass
         loop.call_soon_threadsafe(loop.stop)
         if thread is not None:
             thread.join(5)
@@ -417,8 +416,12 @@ def _tables(a: Analysis) -> dict[str, tuple[list[str], list[list[str]]]]:
         ],
     )
     hires = (
-        ["#", t("export_col_role", lang), t("export_col_fit_after", lang)]
-        + [t("export_col_closes", lang)],
+        [
+            "#",
+            t("export_col_role", lang),
+            t("export_col_fit_after", lang),
+            t("export_col_closes", lang),
+        ],
         [
             [
                 str(i),
@@ -603,7 +606,9 @@ def _table_pages(title: str, table: tuple[list[str], list[list[str]]], lang: str
     for n, chunk in enumerate(chunks, start=1):
         suffix = f" ({n}/{len(chunks)})" if len(chunks) > 1 else ""
         widths = [3, 3, 1] + [1.4] * (len(header) - 3) if len(header) > 6 else None
-        pages.append(_page_layout(go.Figure(_table_figure(header, chunk, lang, widths)), title + suffix))
+        pages.append(
+            _page_layout(go.Figure(_table_figure(header, chunk, lang, widths)), title + suffix)
+        )
     return pages
 
 
