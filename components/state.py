@@ -54,6 +54,8 @@ def current_plan() -> Plan:
 
 def update_plan(**changes: object) -> Plan:
     """Replace the plan with a validated copy carrying the changes."""
+    if is_read_only():  # a shared plan is never changed, whatever a page asks
+        return current_plan()
     plan = Plan.model_validate({**current_plan().model_dump(by_alias=True), **changes})
     st.session_state[PLAN] = plan
     for listener in st.session_state.get(_LISTENERS, {}).values():
@@ -123,6 +125,9 @@ def render_sidebar() -> None:
 
 # Features add sidebar sections here (plan selection); each takes the language.
 SIDEBAR_HOOKS: list[Callable[[str], None]] = []
+# Features that must put things in state before a page reads it (loading the
+# stored plan, share links); run at the end of every init_state().
+INIT_HOOKS: list[Callable[[], None]] = []
 
 
 def is_routed() -> bool:
@@ -141,14 +146,24 @@ def init_state() -> None:
     # A segmented control can be cleared by clicking the active option.
     if st.session_state.get(LANG) not in ("en", "zh"):
         st.session_state[LANG] = current_plan().lang
+    for hook in INIT_HOOKS:
+        hook()
 
 
 def page_setup() -> Ctx:
-    """First call of every page: state, language, sidebar when run alone."""
-    init_state()
-    if not st.session_state.get(_ROUTED):
+    """First call of every page: state, language, sidebar when run alone.
+
+    Under the router, app.py has already initialised state and drawn the sidebar
+    in this run; doing it again would touch widget state after its widget exists.
+    """
+    if not is_routed():
+        init_state()
         render_sidebar()
     lang = current_lang()
     if bad := st.session_state.pop("_bad_lang", None):
         st.warning(t("bad_lang_param", lang, value=str(bad)[:40]))
     return Ctx(lang=lang, catalog=catalog(), plan=current_plan())
+
+
+# Registers the plan store's init and sidebar hooks (after everything above exists).
+import components.plans  # noqa: E402, F401

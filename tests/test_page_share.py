@@ -1,0 +1,311 @@
+"""AppTest: plans autosave, reload, history, conflicts, and share links end to end.
+
+Every test has its own data folder (conftest sets PLANNER_DATA_DIR), so each gets
+a fresh SQLite database; the Store is cached per database URL.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components.plans import database_url
+from planner.i18n import t
+from planner.store import Store
+
+TIMEOUT = 60
+SHARE_PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "share.py")
+
+
+def editor_app() -> None:
+    """A stand-in for the team page: adds or removes members through update_plan."""
+    import streamlit as st
+
+    from components.state import current_plan, page_setup, update_plan
+    from planner.model import Member
+
+    page_setup()
+
+    def add() -> None:
+        member = Member(name=st.session_state["t_name"], skills={"product.backend": 3})
+        update_plan(team=current_plan().team.with_member(member))
+
+    def switch_model() -> None:
+        update_plan(business_model="platform")
+
+    st.text_input("name", key="t_name")
+    st.button("add", key="t_add", on_click=add)
+    st.button("model", key="t_model", on_click=switch_model)
+    st.write(", ".join(current_plan().team.names()) or "-")
+
+
+def editor(**kwargs) -> AppTest:
+    at = AppTest.from_function(editor_app, default_timeout=TIMEOUT)
+    for key, value in kwargs.items():
+        setattr(at, key, value)
+    return at.run()
+
+
+def share_page(**kwargs) -> AppTest:
+    at = AppTest.from_file(SHARE_PAGE, default_timeout=TIMEOUT)
+    for key, value in kwargs.items():
+        setattr(at, key, value)
+    return at.run()
+
+
+def add_member(at: AppTest, name: str) -> AppTest:
+    at.text_input(key="t_name").input(name)
+    return at.button(key="t_add").click().run()
+
+
+def store() -> Store:
+    return Store(database_url())
+
+
+def no_exception(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_first_visit_creates_a_stored_plan() -> None:
+    at = share_page()
+    no_exception(at)
+    plans = store().list_plans()
+    assert [p.name for p in plans] == ["My plan"]
+    assert at.selectbox(key="plan_select").value == plans[0].id
+
+
+def test_first_visit_in_chinese_names_the_plan_in_chinese() -> None:
+    at = share_page(query_params={"lang": "zh"})
+    no_exception(at)
+    assert [p.name for p in store().list_plans()] == ["我的计划"]
+    assert at.button(key="share_create").label == t("share_create", "zh")
+
+
+def test_edits_autosave_and_a_new_session_sees_them() -> None:
+    at = editor()
+    add_member(at, "Ann")
+    add_member(at, "Bo")
+    at.button(key="t_model").click().run()
+    no_exception(at)
+    plan_id = at.selectbox(key="plan_select").value
+    latest = store().load(plan_id)
+    assert latest.version == 4
+    assert latest.plan.team.names() == ["Ann", "Bo"]
+    assert latest.plan.business_model == "platform"
+    # "Reload": a new session on the same database opens the same plan.
+    again = editor()
+    assert again.selectbox(key="plan_select").value == plan_id
+    assert "Ann, Bo" in [m.value for m in again.markdown]
+    history = [m.value for m in again.sidebar.markdown]
+    assert any("v4" in h and "business model product → platform" in h for h in history)
+    assert any("v3" in h and "Added Bo" in h for h in history)
+
+
+def test_history_restore_is_a_new_version() -> None:
+    at = editor()
+    add_member(at, "Ann")
+    add_member(at, "Bo")
+    at.button(key="plan_restore_2").click().run()
+    no_exception(at)
+    assert "Ann" in [m.value for m in at.markdown]
+    plan_id = at.selectbox(key="plan_select").value
+    latest = store().load(plan_id)
+    assert (latest.version, latest.plan.team.names()) == (4, ["Ann"])
+    assert store().history(plan_id)[0].changes[0] == {"kind": "restored", "version": 2}
+    assert at.sidebar.success[0].value == t("store_restored", "en", version=2, new=4)
+    # Version 3 (with Bo) is still there to go back to.
+    assert store().load(plan_id, version=3).plan.team.names() == ["Ann", "Bo"]
+
+
+def test_two_tabs_the_later_save_is_told_and_can_save_a_copy() -> None:
+    first, second = editor(), editor()
+    plan_id = first.selectbox(key="plan_select").value
+    assert second.selectbox(key="plan_select").value == plan_id
+    add_member(first, "Ann")
+    add_member(second, "Bo")
+    no_exception(second)
+    assert second.sidebar.warning[0].value == t("store_conflict", "en", version=2)
+    # Nothing was overwritten: the stored plan has Ann only.
+    assert store().load(plan_id).plan.team.names() == ["Ann"]
+    assert second.selectbox(key="plan_select").disabled
+    second.button(key="plan_save_copy").click().run()
+    no_exception(second)
+    copy_id = second.selectbox(key="plan_select").value
+    assert copy_id != plan_id
+    assert store().load(copy_id).plan.team.names() == ["Bo"]
+    assert store().load(copy_id).plan.name == "My plan (copy)"
+    assert store().load(plan_id).plan.team.names() == ["Ann"]
+    assert not second.sidebar.warning
+
+
+def test_two_tabs_reload_takes_the_other_version() -> None:
+    first, second = editor(), editor()
+    add_member(first, "Ann")
+    add_member(second, "Bo")
+    second.button(key="plan_reload").click().run()
+    no_exception(second)
+    assert "Ann" in [m.value for m in second.markdown]
+    assert not second.sidebar.warning
+    add_member(second, "Cy")  # saving works again, on top of the other tab's version
+    plan_id = second.selectbox(key="plan_select").value
+    assert store().load(plan_id).plan.team.names() == ["Ann", "Cy"]
+
+
+def test_new_rename_duplicate_delete_and_undo() -> None:
+    at = editor()
+    first_id = at.selectbox(key="plan_select").value
+    at.button(key="plan_new").click().run()
+    new_id = at.selectbox(key="plan_select").value
+    assert new_id != first_id
+    at.text_input(key="plan_rename_name").input("Series A team")
+    at.button(key="plan_rename").click().run()
+    no_exception(at)
+    assert store().load(new_id).plan.name == "Series A team"
+    assert store().history(new_id)[0].changes[0]["kind"] == "renamed"
+    at.button(key="plan_duplicate").click().run()
+    dup_id = at.selectbox(key="plan_select").value
+    assert store().load(dup_id).plan.name == "Series A team (copy)"
+    assert len(store().list_plans()) == 3
+    at.button(key="plan_delete").click().run()
+    no_exception(at)
+    assert {p.id for p in store().list_plans()} == {first_id, new_id}
+    assert at.sidebar.info[0].value == t("store_deleted", "en", name="Series A team \\(copy\\)")
+    at.button(key="plan_undelete").click().run()
+    no_exception(at)
+    assert at.selectbox(key="plan_select").value == dup_id
+    assert len(store().list_plans()) == 3
+    # Switching plans loads the chosen one.
+    at.selectbox(key="plan_select").select(first_id).run()
+    assert at.selectbox(key="plan_select").value == first_id
+    add_member(at, "Dee")
+    assert store().load(first_id).plan.team.names() == ["Dee"]
+    assert store().load(new_id).plan.team.names() == []
+
+
+def test_a_bad_import_says_why_and_changes_nothing() -> None:
+    at = editor()
+    add_member(at, "Ann")
+    before = store().list_plans()
+    future = json.dumps({"schema": 7, "name": "From the future"}).encode()
+    at.sidebar.file_uploader(key="plan_import").upload("plan.json", future, "application/json")
+    at.run()
+    no_exception(at)
+    assert at.sidebar.error[0].value == t("store_import_newer", "en", schema=7, known=1)
+    assert store().list_plans() == before
+    good = json.dumps({"schema": 1, "name": "Imported", "team": [{"name": "Zed"}]}).encode()
+    at.sidebar.file_uploader(key="plan_import").set_value(("good.json", good, "application/json"))
+    at.run()
+    no_exception(at)
+    plan_id = at.selectbox(key="plan_select").value
+    assert store().load(plan_id).plan.team.names() == ["Zed"]
+    assert len(store().list_plans()) == 2
+
+
+def create_link(at: AppTest) -> str:
+    at.button(key="share_create").click().run()
+    no_exception(at)
+    urls = [c.value for c in at.get_by_key("share_link").children.values() if c.type == "code"]
+    assert len(urls) == 1
+    query = parse_qs(urlsplit(urls[0]).query)
+    return query["share"][0]
+
+
+def test_share_link_opens_read_only_and_a_copy_is_the_viewers_own() -> None:
+    owner = editor()
+    add_member(owner, "Ann")
+    plan_id = owner.selectbox(key="plan_select").value
+    page = share_page()
+    token = create_link(page)
+    assert len(token) >= 22
+    viewer = share_page(query_params={"share": token})
+    no_exception(viewer)
+    assert viewer.session_state["read_only"] is True
+    assert viewer.info[0].value == t("share_viewing", "en", name="My plan")
+    for key in ("share_create", "plan_select", "plan_new", "plan_delete", "plan_import"):
+        with pytest.raises(KeyError):
+            viewer.get_by_key(key)
+    # The viewer's session cannot change the shared plan, whatever is called.
+    view_editor = editor(query_params={"share": token})
+    add_member(view_editor, "Mallory")
+    assert store().load(plan_id).plan.team.names() == ["Ann"]
+    assert store().load(plan_id).version == 2
+    # "Make a copy" gives the viewer a plan of their own, editable.
+    viewer.button(key="share_copy").click().run()
+    no_exception(viewer)
+    assert "read_only" not in viewer.session_state
+    copy_id = viewer.selectbox(key="plan_select").value
+    assert copy_id != plan_id
+    assert store().load(copy_id).plan.team.names() == ["Ann"]
+    assert viewer.button(key="share_create")
+
+
+def test_owner_lists_and_revokes_links_then_the_link_is_dead() -> None:
+    page = share_page()
+    token = create_link(page)
+    page.run()
+    revoke = page.button(key=f"share_revoke_{token[:16]}")
+    revoke.click().run()
+    no_exception(page)
+    assert page.caption and t("share_none", "en") in [c.value for c in page.caption]
+    viewer = share_page(query_params={"share": token})
+    assert [e.value for e in viewer.error] == [t("share_invalid", "en")]
+    assert not viewer.button
+
+
+@pytest.mark.parametrize(
+    "token",
+    [secrets.token_urlsafe(32), secrets.token_urlsafe(16), "x", "'; DROP TABLE plans; --", ""],
+    ids=["random", "random-short", "short", "sql", "empty"],
+)
+def test_unknown_or_malformed_tokens_get_one_plain_message(token: str) -> None:
+    owner = editor()
+    add_member(owner, "Secret Person")
+    create_link(share_page())
+    viewer = share_page(query_params={"share": token, "lang": "zh"})
+    no_exception(viewer)
+    assert [e.value for e in viewer.error] == [t("share_invalid", "zh")]
+    shown = " ".join(str(getattr(node, "value", "")) for node in viewer.main)
+    assert "Secret Person" not in shown and "My plan" not in shown
+    assert not viewer.button and not viewer.selectbox
+    # The same on a page that lists the team.
+    team_view = editor(query_params={"share": token})
+    assert [e.value for e in team_view.error] == [t("share_invalid", "en")]
+    assert "Secret Person" not in " ".join(m.value for m in team_view.markdown)
+
+
+AUTH = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x"}}
+
+
+def signed_in(email: str) -> dict:
+    return {"is_logged_in": True, "email": email}
+
+
+def test_with_sign_in_plans_belong_to_their_user() -> None:
+    alice = editor(secrets=AUTH, user=signed_in("alice@example.com"))
+    add_member(alice, "Ann")
+    alice_plan = alice.selectbox(key="plan_select").value
+    bob = editor(secrets=AUTH, user=signed_in("bob@example.com"))
+    no_exception(bob)
+    assert alice_plan not in bob.selectbox(key="plan_select").options
+    assert "Ann" not in [m.value for m in bob.markdown]
+    assert [p.id for p in store().list_plans("alice@example.com")] == [alice_plan]
+    nobody = editor(secrets=AUTH, user={"is_logged_in": False})
+    assert nobody.info[0].value == t("store_sign_in_needed", "en")
+    assert nobody.button(key="plan_sign_in")
+    with pytest.raises(KeyError):
+        nobody.get_by_key("plan_select")
+    # Through a share link Bob sees Alice's plan and can copy it into his own.
+    token = create_link(share_page(secrets=AUTH, user=signed_in("alice@example.com")))
+    viewer = share_page(
+        secrets=AUTH, user=signed_in("bob@example.com"), query_params={"share": token}
+    )
+    viewer.button(key="share_copy").click().run()
+    no_exception(viewer)
+    bobs = store().list_plans("bob@example.com")
+    assert len(bobs) == 2
+    assert store().load(alice_plan, "alice@example.com").version == 2
