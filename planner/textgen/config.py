@@ -88,7 +88,12 @@ def load_config(
         if raw is None and secrets is not None:
             raw = secrets.get(name)
         if raw is not None and str(raw).strip() != "":
-            values[name] = _coerce(name, raw, default)
+            try:
+                values[name] = _coerce(name, raw, default)
+            except ValueError as exc:
+                if str(exc).startswith(ENV_PREFIX):
+                    raise
+                raise ValueError(f"{ENV_PREFIX}{name.upper()}: {exc}") from exc
     config = TextgenConfig(**values)
     if config.max_concurrent < 1:
         raise ValueError(f"{ENV_PREFIX}MAX_CONCURRENT: must be at least 1")

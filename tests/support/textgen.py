@@ -1,0 +1,131 @@
+"""Fixtures of the text-generation suites.
+
+``embedded_model`` (session) loads the built-in SmolLM2-135M-Instruct once, through
+the real loader and its disk cache (the first run on a machine converts the GGUF,
+about 15 s; later runs load the cache). ``llama_server`` (session) starts
+``python -m llama_cpp.server`` with the same GGUF on a free loopback port; when it
+cannot start, the tests that need it are skipped with the reason, never faked.
+
+Test modules import the fixtures they use::
+
+    from support.textgen import embedded_model, textgen_config  # noqa: F401
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from planner.textgen.config import TextgenConfig, load_config
+from planner.textgen.loader import LoadedModel, embedded_gguf, load_model
+from planner.textgen.run import Engine, SlotPool
+from planner.textgen.settings import GenRequest, GenSettings
+
+# Few tokens keep the suite quick on a 2-core machine.
+FEW = 8
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def request(prompt: str = "Name one skill of a data engineer.", **settings) -> GenRequest:
+    mode = settings.pop("mode", "chat")
+    settings.setdefault("max_new_tokens", FEW)
+    return GenRequest(prompt, mode=mode, settings=GenSettings(**settings))
+
+
+@pytest.fixture(scope="session")
+def textgen_config() -> TextgenConfig:
+    # The developer's cache (var/textgen-cache) unless PLANNER_TEXTGEN_CACHE_DIR says
+    # otherwise: a second `make test` then loads in seconds instead of converting.
+    key = "PLANNER_TEXTGEN_CACHE_DIR"
+    return load_config(env={key: os.environ[key]} if key in os.environ else {})
+
+
+@pytest.fixture(scope="session")
+def embedded_model(textgen_config: TextgenConfig) -> LoadedModel:
+    return load_model("embedded", textgen_config)
+
+
+def local_engine(lm: LoadedModel, slots: int = 1) -> Engine:
+    from planner.textgen.local import LocalBackend
+
+    return Engine(LocalBackend(lm), SlotPool(slots), max_new_tokens_cap=512)
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    model: str
+    process: subprocess.Popen
+
+
+def _server_log_tail(path: Path) -> str:
+    try:
+        return path.read_text(errors="replace")[-600:]
+    except OSError:
+        return ""
+
+
+@pytest.fixture(scope="session")
+def llama_server() -> Iterator[Server]:
+    try:
+        import llama_cpp  # noqa: F401
+    except Exception as exc:  # not installed or the native library fails to load
+        reason = f"llama-cpp-python[server] is not usable here ({exc}); run `make install-test`"
+        print(f"\nSKIP remote-backend tests: {reason}", file=sys.stderr)
+        pytest.skip(reason)
+    port = free_port()
+    log = Path(tempfile.mkdtemp(prefix="llama-server-")) / "server.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [
+                sys.executable, "-m", "llama_cpp.server",
+                "--model", str(embedded_gguf()),
+                "--host", "127.0.0.1", "--port", str(port),
+                "--model_alias", "smollm2",
+                "--n_ctx", "2048",
+                "--n_threads", "2",
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    try:
+        while True:
+            if process.poll() is not None:
+                reason = f"llama.cpp server exited with {process.returncode}: "
+                reason += _server_log_tail(log)
+                print(f"\nSKIP remote-backend tests: {reason}", file=sys.stderr)
+                pytest.skip(reason)
+            try:
+                if httpx.get(url + "/v1/models", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                reason = "llama.cpp server did not answer within 90 s: " + _server_log_tail(log)
+                print(f"\nSKIP remote-backend tests: {reason}", file=sys.stderr)
+                pytest.skip(reason)
+            time.sleep(0.3)
+        yield Server(url=url, model="smollm2", process=process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
