@@ -11,7 +11,6 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.support.pg import database_url, postgres_server  # noqa: F401
 
 from planner.i18n import strings
 from planner.model import PLAN_SCHEMA, Member, Plan, Team
@@ -28,6 +27,7 @@ from planner.store import (
     plans,
     summarize,
 )
+from tests.support.pg import database_url, postgres_server  # noqa: F401
 
 
 @pytest.fixture
@@ -429,6 +429,32 @@ def test_an_older_schema_is_upgraded_in_place(database_url: str) -> None:  # noq
         assert store.resolve_share(store.create_share("p1")).plan.notes == "new"
     finally:
         store.close()
+
+
+def test_replicas_starting_together_migrate_once(database_url: str) -> None:  # noqa: F811
+    """Several processes (here threads) open a fresh database at once."""
+    barrier = threading.Barrier(4)
+    stores: list[Store] = []
+    errors: list[BaseException] = []
+
+    def start() -> None:
+        barrier.wait()
+        try:
+            stores.append(Store(database_url))
+        except BaseException as exc:
+            errors.append(exc)
+
+    workers = [threading.Thread(target=start) for _ in range(4)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert errors == []
+    assert {s.schema_revision() for s in stores} == {"0002"}
+    plan_id = stores[0].create_plan(Plan(name="Shared")).id
+    assert stores[3].load(plan_id).plan.name == "Shared"
+    for s in stores:
+        s.close()
 
 
 def test_a_newer_database_is_refused(database_url: str) -> None:  # noqa: F811
