@@ -1,0 +1,210 @@
+"""Real generation with the embedded SmolLM2-135M-Instruct (few tokens per test)."""
+
+from __future__ import annotations
+
+import shutil
+import time
+
+import pytest
+import torch
+
+from planner.textgen import cache
+from planner.textgen.config import TextgenConfig
+from planner.textgen.errors import ModelLoadError
+from planner.textgen.loader import gguf_cache_dir, load_model
+from planner.textgen.local import (
+    argmax_per_position,
+    next_token_candidates,
+    prepare,
+    prompt_ids,
+)
+from planner.textgen.settings import GenRequest, GenSettings
+from tests.support import textgen as tg
+from tests.support.textgen import embedded_model, textgen_config  # noqa: F401
+
+pytestmark = pytest.mark.model
+
+
+def test_output_streams_incrementally(embedded_model):  # noqa: F811
+    run = tg.local_engine(embedded_model).submit(tg.request(max_new_tokens=12, temperature=0))
+    arrivals = []
+    for chunk in run.text_stream():
+        arrivals.append((time.perf_counter(), chunk))
+    assert run.error is None
+    assert len(arrivals) >= 6, arrivals  # about a chunk per token, not one block at the end
+    assert arrivals[-1][0] - arrivals[0][0] > 0.02
+    assert "".join(c for _, c in arrivals) == run.text
+    m = run.metrics
+    assert m.tokens == 12 and m.finish_reason == "length"
+    assert m.prompt_tokens > 10 and m.ttft_s < m.total_s and m.tokens_per_s > 1
+    assert m.backend == "local" and "SmolLM2" in m.model
+
+
+def test_greedy_run_matches_plain_model_generate(embedded_model):  # noqa: F811
+    req = tg.request(
+        "The capital of France is", mode="completion", temperature=0, repetition_penalty=1.0
+    )
+    run = tg.local_engine(embedded_model).generate(req, timeout=60)
+    tok = embedded_model.tokenizer
+    ids = torch.tensor([prompt_ids(embedded_model, req)])
+    with torch.inference_mode():
+        out = embedded_model.model.generate(
+            input_ids=ids, attention_mask=torch.ones_like(ids), max_new_tokens=8, do_sample=False
+        )
+    assert run.text == tok.decode(out[0, ids.shape[1] :], skip_special_tokens=True)
+
+
+def test_same_seed_and_settings_give_the_same_text(embedded_model):  # noqa: F811
+    engine = tg.local_engine(embedded_model, slots=2)
+    settings = {"temperature": 1.0, "top_p": 0.95, "top_k": 50, "max_new_tokens": 10}
+    a = engine.submit(tg.request(seed=11, **settings))
+    b = engine.submit(tg.request(seed=11, **settings))  # concurrently: per-run RNG
+    c = engine.submit(tg.request(seed=12, **settings))
+    texts = [r.result(60) for r in (a, b, c)]
+    assert texts[0] == texts[1]
+    assert texts[0] != texts[2]
+
+
+def test_stop_halts_within_a_token_or_two_and_keeps_the_text(embedded_model):  # noqa: F811
+    run = tg.local_engine(embedded_model).submit(tg.request(max_new_tokens=200, temperature=0))
+    stream = run.text_stream()
+    next(stream)
+    next(stream)
+    run.stop()
+    tokens_at_stop = run._tokens
+    assert run.wait(10)
+    assert run.metrics.finish_reason == "stopped"
+    assert run.metrics.tokens - tokens_at_stop <= 2
+    assert run.metrics.tokens < 200
+    assert run.text  # what was produced stays
+
+
+def test_three_concurrent_generations_stay_separate_and_all_finish(embedded_model):  # noqa: F811
+    engine = tg.local_engine(embedded_model, slots=2)
+    prompts = ["Count: one, two,", "Colors: red, green,", "Days: Monday, Tuesday,"]
+    reqs = [tg.request(p, mode="completion", temperature=0, max_new_tokens=6) for p in prompts]
+    runs = [engine.submit(r) for r in reqs]
+    assert runs[2].queue_position() in (0, 1)  # the third waits for a slot (or just got it)
+    together = [r.result(120) for r in runs]
+    alone = [tg.local_engine(embedded_model).generate(r, timeout=60).text for r in reqs]
+    assert together == alone
+    assert len(set(together)) == 3
+    assert all(
+        1 <= r.metrics.tokens <= 6 and r.metrics.finish_reason in ("length", "eos") for r in runs
+    )
+
+
+def test_stop_sequence_cuts_the_output(embedded_model):  # noqa: F811
+    req = tg.request("List: 1. apples\n2. pears\n3.", mode="completion", temperature=0)
+    plain = tg.local_engine(embedded_model).generate(req, timeout=60).text
+    assert "\n" in plain.strip("\n") or " " in plain
+    stop = plain.strip()[:2] if "\n" not in plain else "\n"
+    cut = tg.local_engine(embedded_model).generate(
+        GenRequest(
+            req.prompt,
+            "completion",
+            settings=GenSettings(**{**req.settings.as_dict(), "stop": (stop,)}),
+        ),
+        timeout=60,
+    )
+    assert cut.metrics.finish_reason == "stop_sequence"
+    assert stop not in cut.text
+    assert plain.startswith(cut.text)
+
+
+def test_a_prompt_longer_than_the_context_is_cut_from_the_left(embedded_model):  # noqa: F811
+    small = type(embedded_model)(**{**embedded_model.__dict__, "context_window": 64})
+    req = tg.request("word " * 200, mode="completion", temperature=0, max_new_tokens=4)
+    prepared = prepare(small, req)
+    assert len(prepared.ids) == 60 and prepared.dropped > 100
+    run = tg.local_engine(small).generate(req, timeout=60)
+    assert run.error is None and run.metrics.prompt_tokens == 60
+    assert run.notices == [("gen_note_truncated", {"dropped": prepared.dropped, "kept": 60})]
+
+
+def test_next_token_probabilities_match_a_direct_forward_pass(embedded_model):  # noqa: F811
+    req = tg.request("The capital of France is", mode="completion")
+    ids = prompt_ids(embedded_model, req)
+    top = next_token_candidates(embedded_model, ids, k=10)
+    assert len(top) == 10
+    probs = [c["prob"] for c in top]
+    assert probs == sorted(probs, reverse=True)
+    assert 0 < sum(probs) <= 1 + 1e-6
+    with torch.inference_mode():
+        logits = embedded_model.model(input_ids=torch.tensor([ids])).logits[0, -1]
+    direct = torch.softmax(logits.float(), -1)
+    for c in top:
+        assert c["prob"] == pytest.approx(float(direct[c["token_id"]]), abs=1e-6)
+    assert top[0]["token_id"] == int(direct.argmax())
+    assert top[0]["token"].strip() == "Paris"
+
+
+def test_argmax_per_position_is_prediction_not_generation(embedded_model):  # noqa: F811
+    rows = argmax_per_position(embedded_model, "The capital of France is Paris.")
+    tok = embedded_model.tokenizer
+    ids = tok("The capital of France is Paris.", add_special_tokens=False)["input_ids"]
+    assert len(rows) == len(ids) - 1
+    assert [r["actual"] for r in rows] == [tok.decode([i]) for i in ids[1:]]
+    by_token = {r["token"]: r for r in rows}
+    assert by_token[" is"]["predicted"].strip() == "Paris" and by_token[" is"]["match"]
+    assert all(
+        0 <= r["predicted_prob"] <= 1 and r["actual_prob"] <= r["predicted_prob"] + 1e-6
+        for r in rows
+    )
+
+
+# ---- loading and the disk cache ----
+
+
+def test_warm_load_from_the_cache_gives_the_same_model(embedded_model, textgen_config):  # noqa: F811
+    entry = gguf_cache_dir(embedded_model_gguf(), textgen_config)
+    cache.verify(entry)
+    start = time.perf_counter()
+    warm = load_model("embedded", textgen_config)
+    assert time.perf_counter() - start < 15  # a few seconds; generous for a busy machine
+    assert warm.source == "cache"
+    assert warm.revision == embedded_model.revision
+    req = tg.request("Hello", mode="completion", temperature=0, max_new_tokens=5)
+    assert (
+        tg.local_engine(warm).generate(req, 60).text
+        == tg.local_engine(embedded_model).generate(req, 60).text
+    )
+
+
+def embedded_model_gguf():
+    from planner.textgen.loader import embedded_gguf
+
+    return embedded_gguf()
+
+
+def test_a_corrupted_cache_is_rebuilt_never_loaded(embedded_model, textgen_config, tmp_path):  # noqa: F811
+    config = TextgenConfig(cache_dir=tmp_path)
+    source = gguf_cache_dir(embedded_model_gguf(), textgen_config)
+    entry = gguf_cache_dir(embedded_model_gguf(), config)
+    shutil.copytree(source, entry)
+    weights = entry / "model.safetensors"
+    with weights.open("r+b") as handle:  # same size, different bytes
+        handle.seek(weights.stat().st_size // 2)
+        handle.write(b"\xff" * 64)
+    steps = []
+    lm = load_model("embedded", config, lambda key, **p: steps.append(key))
+    assert "gen_load_step_corrupt" in steps and "gen_load_step_dequant" in steps
+    assert lm.source == "gguf"
+    cache.verify(entry)  # rebuilt whole
+    assert not cache.stale_temp_dirs(tmp_path)
+    req = tg.request("Hello", mode="completion", temperature=0, max_new_tokens=4)
+    assert (
+        tg.local_engine(lm).generate(req, 60).text
+        == tg.local_engine(embedded_model).generate(req, 60).text
+    )
+
+
+def test_an_unavailable_model_is_a_clear_error_offline(tmp_path, monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    config = TextgenConfig(cache_dir=tmp_path, allow_download=False)
+    with pytest.raises(ModelLoadError) as info:
+        load_model("nonexistent-org/nonexistent-model-xyz", config)
+    assert info.value.key == "gen_err_model_offline"
+    with pytest.raises(ModelLoadError) as info:
+        load_model(str(tmp_path / "missing.gguf"), config)
+    assert info.value.key == "gen_err_model_missing"
