@@ -207,5 +207,4 @@ def main(argv: list[str] | None = None) -> int:
     except CliError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.status
-    finally:
-        export.shutdown()
+    # The browser, if one was started, is closed at exit (planner.export).

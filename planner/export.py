@@ -54,6 +54,10 @@ PAGE_WIDTH, PAGE_HEIGHT = 1123, 794
 TEAM_ROWS_PER_PAGE = 20
 RENDER_TIMEOUT = 90  # s, one figure
 START_TIMEOUT = 60  # s, the browser
+# In PDFs Chromium embeds Noto Sans CJK as Type 3 fonts whose digits carry no
+# Unicode mapping: numbers could not be searched or copied. Latin text and digits
+# therefore use a Latin font first; CJK characters fall back to Noto Sans CJK.
+PDF_FONT = "Liberation Sans, Arial, Helvetica, " + charts.FONT
 INSTALL_HINT = (
     "PNG, SVG and PDF export need a Chromium browser: "
     "apt-get install chromium fonts-noto-cjk (Debian/Ubuntu), "
@@ -212,6 +216,10 @@ def figure_to_image(
         "scale": scale if scale is not None else (PNG_SCALE if fmt == "png" else 1),
     }
     spec = fig.to_dict()
+    if fmt == "pdf":
+        font = spec.setdefault("layout", {}).setdefault("font", {})
+        if font.get("family", charts.FONT) == charts.FONT:
+            font["family"] = PDF_FONT
     if not reuse:
         return _one_shot(spec, opts)
     with _LOCK:
