@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -17,6 +19,20 @@ def show_chart(fig: go.Figure, key: str, ctx: Ctx) -> None:
 
 # Features add controls under every chart here (export): each takes (fig, key, ctx).
 CHART_HOOKS: list = []
+
+
+# Chart export: a format picker and a download button under every chart.
+from components.export import chart_export_controls  # noqa: E402
+
+CHART_HOOKS.append(chart_export_controls)
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+
+
+def md(text: object) -> str:
+    """User text made inert inside Streamlit markdown (labels, captions, alerts)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
 
 
 def pct(value: float | None) -> str:

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
+from components.export import coverage_csv_download
 from components.state import page_setup
-from components.ui import show_chart
+from components.ui import md, show_chart
 from components.whatif import risk_panel, what_if
 from planner import charts
 from planner.coverage import analyze
@@ -11,7 +12,7 @@ from planner.hiring import plan_hires
 
 ctx = page_setup()
 st.title(ctx.t("coverage_title"))
-st.caption(ctx.t("coverage_purpose", model=ctx.model.label(ctx.lang)))
+st.caption(ctx.t("coverage_purpose", model=md(ctx.model.label(ctx.lang))))
 
 team, model, catalog = ctx.plan.team, ctx.model, ctx.catalog
 if len(team) == 0:
@@ -32,6 +33,7 @@ with left:
 with right:
     show_chart(charts.coverage_gaps(report, catalog, ctx.lang), "coverage_gaps", ctx)
 show_chart(charts.coverage_heatmap(team, model, catalog, ctx.lang), "coverage_heatmap", ctx)
+coverage_csv_download(ctx, report, catalog)
 left, right = st.columns(2)
 with left:
     show_chart(charts.bus_factor(report, catalog, ctx.lang), "bus_factor", ctx)
