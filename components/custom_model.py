@@ -7,6 +7,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 from components.state import Ctx, update_plan
+from components.ui import md
 from planner.catalog import CatalogError
 from planner.model import BusinessModel
 from planner.pipeline import AREAS
@@ -115,7 +116,7 @@ def custom_model_editor(ctx: Ctx) -> None:
                     custom_models={**ctx.plan.custom_models, model.id: model},
                     business_model=model.id,
                 )
-                st.success(ctx.t("custom_saved", model=model.label(ctx.lang)))
+                st.success(ctx.t("custom_saved", model=md(model.label(ctx.lang))))
                 st.rerun()
         if ctx.plan.custom_models:
             doomed = st.selectbox(

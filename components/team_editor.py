@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from components.state import Ctx, update_plan
+from components.ui import md
 from planner.catalog import Catalog
 from planner.io import TeamImportError, team_from_rows, team_rows
 from planner.model import Team
@@ -85,7 +86,7 @@ def team_editor(ctx: Ctx, disabled: bool = False) -> None:
         if err.key == "err_no_members":
             team = Team()
         else:
-            st.error(ctx.t("editor_invalid") + "\n\n" + err.message(ctx.lang))
+            st.error(ctx.t("editor_invalid") + "\n\n" + err.message(ctx.lang, escape=md))
             return
     if team != ctx.plan.team:
         update_plan(team=team)

@@ -12,13 +12,12 @@ from planner.risks import assess_risks
 
 
 def risk_panel(ctx: Ctx, report: CoverageReport) -> None:
-    st.subheader(ctx.t("risks_title"))
-    icons = {"high": "🔴", "medium": "🟠", "low": "🟢"}
+    st.markdown(f"**{ctx.t('risks_title')}**")
+    # Markdown badges, not emoji: emoji fonts are often missing on servers.
+    colours = {"high": "red", "medium": "orange", "low": "green"}
     for risk in assess_risks(report):
-        st.markdown(
-            f"{icons[risk.level]} **{ctx.t('risk_' + risk.id)}** — "
-            f"{ctx.t('risk_level_' + risk.level)}: {ctx.t('risk_' + risk.id + '_why')}"
-        )
+        badge = f":{colours[risk.level]}-badge[{ctx.t('risk_level_' + risk.level)}]"
+        st.markdown(f"{badge} **{ctx.t('risk_' + risk.id)}**: {ctx.t('risk_' + risk.id + '_why')}")
         if risk.skills:
             st.caption(
                 ", ".join(

@@ -5,7 +5,7 @@ import streamlit as st
 
 from components.custom_model import custom_model_editor
 from components.state import is_read_only, page_setup, update_plan
-from components.ui import show_chart
+from components.ui import md, show_chart
 from planner import charts
 from planner.coverage import fit_by_model
 
@@ -25,14 +25,16 @@ st.session_state["business_model"] = ctx.model.id
 st.radio(
     ctx.t("model_pick"),
     options=list(models),
-    format_func=lambda m: f"{models[m].label(ctx.lang)} — {models[m].description(ctx.lang)}",
+    format_func=lambda m: (
+        f"{md(models[m].label(ctx.lang))} — {md(models[m].description(ctx.lang))}"
+    ),
     key="business_model",
     on_change=choose_model,
     disabled=read_only,
 )
 model = models[st.session_state["business_model"]]
 
-st.subheader(ctx.t("model_requirements", model=model.label(ctx.lang)))
+st.subheader(ctx.t("model_requirements", model=md(model.label(ctx.lang))))
 rows = [
     {
         ctx.t("col_area"): ctx.catalog.area_label(skill_id.split(".")[0], ctx.lang),
@@ -51,7 +53,9 @@ if len(ctx.plan.team) == 0:
 else:
     fits = fit_by_model(ctx.plan.team, models)
     best = max(fits, key=lambda m: (fits[m], m == model.id))
-    st.markdown(ctx.t("model_best", model=models[best].label(ctx.lang), fit=f"{fits[best]:.0%}"))
+    st.markdown(
+        ctx.t("model_best", model=md(models[best].label(ctx.lang)), fit=f"{fits[best]:.0%}")
+    )
     show_chart(charts.fit_comparison(fits, models, model.id, ctx.lang), "model_fit_chart", ctx)
 
 if not read_only:

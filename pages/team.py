@@ -4,6 +4,7 @@ import streamlit as st
 
 from components.state import current_lang, is_read_only, page_setup, update_plan
 from components.team_editor import reset_editor, team_editor
+from components.ui import md
 from planner.catalog import DATA_DIR
 from planner.io import FORMATS, MIME, TeamImportError, parse_team, read_team, team_to_bytes
 from planner.naming import safe_filename
@@ -32,7 +33,7 @@ def apply_upload() -> None:
         return
     update_plan(team=result.team)
     reset_editor()
-    st.session_state[UPLOAD_WARNINGS] = (uploaded.name, len(result.team), result.warnings)
+    st.session_state[UPLOAD_WARNINGS] = (uploaded.name, len(result.team), result)
 
 
 ctx = page_setup()
@@ -42,7 +43,12 @@ st.caption(ctx.t("team_purpose"))
 
 if not read_only:
     left, right = st.columns([1, 2])
-    left.button(ctx.t("team_sample"), key="team_sample", on_click=load_sample, icon="✨")
+    left.button(
+        ctx.t("team_sample"),
+        key="team_sample",
+        on_click=load_sample,
+        icon=":material/auto_awesome:",
+    )
     right.file_uploader(
         ctx.t("team_upload"),
         type=list(FORMATS),
@@ -51,12 +57,12 @@ if not read_only:
         help=ctx.t("team_upload_help"),
     )
     if err := st.session_state.get(UPLOAD_ERROR):
-        st.error(err.message(current_lang()), icon="🚫")
+        st.error(err.message(current_lang(), escape=md), icon=":material/block:")
     if info := st.session_state.get(UPLOAD_WARNINGS):
-        name, count, warnings = info
-        st.success(ctx.t("team_uploaded", file=name, count=count))
-        for key, params in warnings:
-            st.warning(ctx.t(key, **params))
+        name, count, result = info
+        st.success(ctx.t("team_uploaded", file=md(name), count=count))
+        for text in result.warning_texts(ctx.lang, escape=md):
+            st.warning(text)
 
 team_editor(ctx, disabled=read_only)
 

@@ -105,7 +105,13 @@ def coverage_radar(report: CoverageReport, catalog: Catalog, lang: str) -> go.Fi
     )
     fig.update_layout(polar={"radialaxis": {"range": [0, 1], "tickformat": ".0%"}})
     title = t("chart_radar_title", lang, fit=f"{report.fit:.0%}")
-    return _layout(fig, title, height=460)
+    _layout(fig, title, height=480)
+    # Room for the area names around the circle; the legend goes below it.
+    fig.update_layout(
+        margin={"l": 90, "r": 90, "t": 80, "b": 50},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.05, "xanchor": "center", "x": 0.5},
+    )
+    return fig
 
 
 def coverage_heatmap(team: Team, model: BusinessModel, catalog: Catalog, lang: str) -> go.Figure:
@@ -197,6 +203,11 @@ def coverage_gaps(report: CoverageReport, catalog: Catalog, lang: str) -> go.Fig
     return _layout(fig, t("chart_gaps_title", lang), height=max(300, 120 + 32 * len(gaps)))
 
 
+def _names_short(names: tuple[str, ...], shown: int = 2) -> str:
+    extra = f" +{len(names) - shown}" if len(names) > shown else ""
+    return ", ".join(plain(n) for n in names[:shown]) + extra
+
+
 def bus_factor(report: CoverageReport, catalog: Catalog, lang: str) -> go.Figure:
     """Experts per required skill: 0 uncovered (red), 1 single point of failure (amber)."""
     skills = sorted(report.skills.values(), key=lambda s: (s.experts, s.skill_id))
@@ -213,7 +224,7 @@ def bus_factor(report: CoverageReport, catalog: Catalog, lang: str) -> go.Figure
         if s.experts == 0
         else t("bus_spof", lang, name=plain(s.expert_names[0]))
         if s.experts == 1
-        else ", ".join(plain(n) for n in s.expert_names[:3])
+        else _names_short(s.expert_names)
         for s in skills
     ]
     fig = go.Figure(
@@ -229,7 +240,7 @@ def bus_factor(report: CoverageReport, catalog: Catalog, lang: str) -> go.Figure
         )
     )
     most = max((s.experts for s in skills), default=1)
-    fig.update_xaxes(title=t("axis_experts", lang), dtick=1, range=[0, most + 2.5])
+    fig.update_xaxes(title=t("axis_experts", lang), dtick=1, range=[0, most + 4])
     fig.update_yaxes(autorange="reversed")
     return _layout(fig, t("chart_bus_title", lang), height=max(300, 120 + 30 * len(skills)))
 

@@ -13,6 +13,7 @@ import io
 import json
 import math
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,8 +51,15 @@ class TeamImportError(ValueError):
         self.key = key
         self.params = params
 
-    def message(self, lang: str) -> str:
-        return t(self.key, lang, **self.params)
+    def message(self, lang: str, escape: Callable[[str], str] | None = None) -> str:
+        """The message in lang; `escape` is applied to every value from the file."""
+        return t(self.key, lang, **_escaped(self.params, escape))
+
+
+def _escaped(params: dict, escape: Callable[[str], str] | None) -> dict:
+    if escape is None:
+        return params
+    return {k: escape(v) if isinstance(v, str) else v for k, v in params.items()}
 
 
 @dataclass
@@ -60,8 +68,8 @@ class ImportResult:
     warnings: list[tuple[str, dict]] = field(default_factory=list)  # (string key, params)
     plan: Plan | None = None  # set when the file was a whole plan (JSON)
 
-    def warning_texts(self, lang: str) -> list[str]:
-        return [t(key, lang, **params) for key, params in self.warnings]
+    def warning_texts(self, lang: str, escape: Callable[[str], str] | None = None) -> list[str]:
+        return [t(key, lang, **_escaped(params, escape)) for key, params in self.warnings]
 
 
 # ---------------------------------------------------------------- parsing cells
@@ -180,8 +188,11 @@ class RowErrors(TeamImportError):
         self.items = items
         super().__init__("err_rows", count=len(items), details="")
 
-    def message(self, lang: str) -> str:
-        shown = [t(key, lang, **params) for key, params in self.items[:MAX_ERRORS_SHOWN]]
+    def message(self, lang: str, escape: Callable[[str], str] | None = None) -> str:
+        shown = [
+            t(key, lang, **_escaped(params, escape))
+            for key, params in self.items[:MAX_ERRORS_SHOWN]
+        ]
         more = len(self.items) - len(shown)
         details = "\n".join(f"- {line}" for line in shown)
         if more:
