@@ -99,6 +99,8 @@ def llama_server() -> Iterator[Server]:
                 "--model_alias", "smollm2",
                 "--n_ctx", "2048",
                 "--n_threads", "2",
+                # By default a new request interrupts the one being served.
+                "--interrupt_requests", "False",
             ],
             stdout=out,
             stderr=subprocess.STDOUT,
