@@ -1,0 +1,241 @@
+"""`python -m planner`: analyze, chart and report, their help, and their errors."""
+
+# ruff: noqa: F811  (pytest fixtures imported from tests/support/export.py)
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from planner import charts, export
+from planner.cli import main
+from planner.i18n import t
+from planner.io import team_to_bytes
+from planner.model import Plan
+from tests.support.export import (  # noqa: F401
+    SCRIPT_NAME,
+    analyses,
+    browser,
+    pdf_pages_text,
+    png_image,
+    squash,
+    svg_texts,
+    tricky_plan,
+    tricky_team,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "sample_team.csv"
+
+
+def run_module(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "planner", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(cwd)},
+    )
+
+
+@pytest.mark.parametrize("command", [[], ["analyze"], ["chart"], ["report"]])
+def test_every_command_has_help(command: list[str], capsys) -> None:
+    with pytest.raises(SystemExit) as info:
+        main([*command, "--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: python -m planner")
+    if command:
+        assert "--team" in out
+    if command == ["chart"]:
+        assert all(chart_id in out for chart_id in charts.CHART_IDS)
+
+
+def test_report_zh_pdf_from_a_fresh_process(browser, tmp_path: Path) -> None:
+    """The issue's own command line, in a new process without the app."""
+    out = tmp_path / "report.pdf"
+    result = run_module(
+        "report",
+        *("--team", str(SAMPLE), "--model", "platform", "--lang", "zh"),
+        *("--format", "pdf", "--out", str(out)),
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"wrote {out}" in result.stdout
+    pages = pdf_pages_text(out.read_bytes())
+    assert len(pages) >= 10
+    text = "".join(pages)
+    for key in ("export_report_title", "chart_gaps_title", "chart_bus_title"):
+        assert t(key, "zh") in text
+    assert "平台模式" in text
+    assert f"1 / {len(pages)}" in pages[0]
+
+
+def test_chart_svg(browser, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "radar.svg"
+    args = ["--team", str(SAMPLE), "--model", "product", "--format", "svg", "--out", str(out)]
+    code = main(["chart", "coverage_radar", *args])
+    assert code == 0
+    texts = svg_texts(out.read_bytes())
+    assert any(text.startswith("Area coverage: team vs. requirement") for text in texts)
+    assert "wrote" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("out_name", "check"),
+    [
+        ("fit.png", lambda data: png_image(data).size[0] == 2 * export.EXPORT_WIDTH),
+        ("fit.pdf", lambda data: "团队与各商业模式的匹配度" in pdf_pages_text(data)[0]),
+        ("fit.html", lambda data: b"Plotly.newPlot" in data and b"<script src" not in data),
+    ],
+)
+def test_chart_format_follows_the_out_suffix(browser, tmp_path: Path, out_name, check) -> None:
+    out = tmp_path / out_name
+    args = ["--team", str(SAMPLE), "--lang", "zh", "--out", str(out)]
+    assert main(["chart", "model_fit_chart", *args]) == 0
+    assert check(out.read_bytes())
+
+
+def test_chart_default_name_carries_plan_name_and_is_safe(
+    browser, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code = main(
+        [
+            "chart",
+            "bus_factor",
+            "--team",
+            str(SAMPLE),
+            "--name",
+            'A/B: "王" <x>',
+            "--format",
+            "html",
+        ]
+    )
+    assert code == 0
+    (written,) = list(tmp_path.iterdir())
+    today = __import__("datetime").date.today().isoformat()
+    assert written.name.endswith(f"-bus_factor-{today}.html")
+    assert written.name.startswith("A_B") and "王" in written.name
+    assert not set('<>:"\\|?*') & set(written.name)
+
+
+def test_report_html_from_a_json_plan_keeps_names_escaped(
+    tmp_path: Path, tricky_plan: Plan, catalog
+) -> None:
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_bytes(team_to_bytes(tricky_plan.team, "json", catalog, tricky_plan))
+    out = tmp_path / "report.html"
+    assert main(["report", "--team", str(plan_file), "--format", "html", "--out", str(out)]) == 0
+    doc = out.read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in doc
+    assert "<script>alert" not in doc
+    assert '<html lang="en">' in doc
+
+
+def test_analyze_prints_fit_gaps_and_hires(capsys) -> None:
+    assert main(["analyze", "--team", str(SAMPLE), "--model", "platform"]) == 0
+    out = capsys.readouterr().out
+    assert "Fit: 84.1%" in out
+    assert "Gaps:" in out and "Developer relations" in out
+    assert "Hiring plan:" in out
+
+
+def test_analyze_json_matches_the_scoring(capsys, analyses) -> None:
+    assert main(["analyze", "--team", str(SAMPLE), "--model", "platform", "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["business_model"] == "platform"
+    assert set(payload["fit_by_model"]) == {"service", "product", "platform"}
+    assert 0 <= payload["fit"] <= 1
+    assert [s["skill_id"] for s in payload["skills"]] == list(analyses["en"].model.requirements)
+
+
+def test_analyze_in_chinese(capsys) -> None:
+    assert main(["analyze", "--team", str(SAMPLE), "--model", "service", "--lang", "zh"]) == 0
+    out = capsys.readouterr().out
+    assert "匹配度" in out and "服务模式" in out
+
+
+# ---------------------------------------------------------------- bad input
+
+
+def _fails(argv: list[str], capsys, status: int, *phrases: str) -> None:
+    assert main(argv) == status
+    err = capsys.readouterr().err
+    assert err.startswith("error: ")
+    for phrase in phrases:
+        assert phrase in err
+
+
+def test_missing_team_file(capsys, tmp_path: Path) -> None:
+    _fails(["report", "--team", str(tmp_path / "nope.csv")], capsys, 1, "No such file", "nope.csv")
+
+
+def test_invalid_team_file_names_row_and_column(capsys, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,role,fte,research.alignment\nAna,CEO,1,9\n", encoding="utf-8")
+    _fails(["analyze", "--team", str(bad)], capsys, 1, "research.alignment", "9")
+
+
+def test_unknown_model(capsys) -> None:
+    _fails(
+        ["chart", "coverage_radar", "--team", str(SAMPLE), "--model", "saas"],
+        capsys,
+        1,
+        "unknown business model 'saas'",
+        "platform",
+    )
+
+
+def test_unknown_chart_is_a_usage_error(capsys) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["chart", "pie", "--team", str(SAMPLE)])
+    assert info.value.code == 2
+    assert "invalid choice: 'pie'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("where", ["missing_folder", "a_folder", "under_a_file"])
+def test_unwritable_output_fails_before_rendering(
+    where: str, capsys, tmp_path: Path, monkeypatch
+) -> None:
+    def no_render(*args, **kwargs):
+        raise AssertionError("rendered although the output cannot be written")
+
+    monkeypatch.setattr(export, "figure_to_image", no_render)
+    (tmp_path / "file.txt").write_text("x")
+    out = {
+        "missing_folder": tmp_path / "no" / "r.png",
+        "a_folder": tmp_path,
+        "under_a_file": tmp_path / "file.txt" / "r.png",
+    }[where]
+    _fails(
+        ["chart", "coverage_radar", "--team", str(SAMPLE), "--out", str(out)],
+        capsys,
+        1,
+        "cannot write",
+    )
+
+
+def test_without_a_browser_images_fail_with_what_to_install(
+    capsys, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(export, "find_browser", lambda: None)
+    monkeypatch.setattr(export._RENDERER, "_kaleido", None)  # as if never started
+    out = tmp_path / "r.svg"
+    _fails(
+        ["chart", "coverage_radar", "--team", str(SAMPLE), "--out", str(out)],
+        capsys,
+        3,
+        "apt-get install chromium",
+    )
+    assert not out.exists()
+    # HTML needs no browser.
+    assert (
+        main(["chart", "coverage_radar", "--team", str(SAMPLE), "--out", str(tmp_path / "r.html")])
+        == 0
+    )
