@@ -1,0 +1,311 @@
+"""Browser tests: the running app in headless Chromium, driven by Playwright.
+
+``app_server`` (module scope) runs ``streamlit run app.py`` on a free loopback port
+with a temporary ``PLANNER_DATA_DIR``, waits for ``/_stcore/health`` and stops the
+server at the end. A failing test gets the tail of the server's log as a report
+section ("streamlit server log") and a screenshot of every page it had open.
+
+``browser`` (session scope) is Debian's Chromium, launched headless by path;
+Playwright's own browser download is never used.
+
+``open_app`` is a factory: each call is a new browser context (a new user: its own
+cookies, websocket and Streamlit session) that records every JavaScript dialog and
+page error, and saves screenshots under ``test-artifacts/<journey>/``.
+
+Test modules import the fixtures they use::
+
+    from tests.support.browser import app_server, browser, open_app  # noqa: F401
+
+Locators use widget keys (``.st-key-<key>``), roles and visible text; waits are on
+conditions (``expect``), never on sleeps.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+STARTUP_TIMEOUT_S = 60
+LOG_TAIL_LINES = 150
+# Reruns on 2 busy cores (chart building, kaleido) can take a few seconds.
+expect.set_options(timeout=20_000)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class AppServer:
+    url: str
+    log_path: Path
+    process: subprocess.Popen
+    data_dir: Path
+
+    def log_tail(self, lines: int = LOG_TAIL_LINES) -> str:
+        try:
+            text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            return f"(no server log: {exc})"
+        return "\n".join(text.splitlines()[-lines:])
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as resp:
+            return resp.status == 200
+    except OSError:
+        return False
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
+    # The server runs in its own process group (start_new_session): stop all of it.
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
+
+
+class _FailureReporter:
+    """A plugin registered while a server runs: failed reports get its log."""
+
+    def __init__(self) -> None:
+        self.servers: list[AppServer] = []
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
+        outcome = yield
+        report = outcome.get_result()
+        item.stash.setdefault(_REPORTS, {})[report.when] = report
+        if report.failed and self.servers and "app_server" in item.fixturenames:
+            for server in self.servers:
+                report.sections.append((f"streamlit server log ({server.url})", server.log_tail()))
+
+
+_REPORTS = pytest.StashKey[dict]()
+_REPORTER = _FailureReporter()
+
+
+def _failed(node: pytest.Item) -> bool:
+    reports = node.stash.get(_REPORTS, {})
+    return any(r.failed for r in reports.values())
+
+
+@pytest.fixture(scope="module")
+def app_server(tmp_path_factory: pytest.TempPathFactory, request) -> Iterator[AppServer]:
+    """`streamlit run app.py` on a free port with an empty data folder."""
+    data_dir = tmp_path_factory.mktemp("browser-data")
+    log_path = data_dir / "server.log"
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "PLANNER_DATA_DIR": str(data_dir),
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("PLANNER_DATABASE_URL", None)
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--server.fileWatcherType",
+        "none",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    server = AppServer(url=url, log_path=log_path, process=process, data_dir=data_dir)
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while not _healthy(url):
+            if process.poll() is not None:
+                pytest.fail(f"streamlit exited with {process.returncode}:\n{server.log_tail()}")
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    f"streamlit not healthy after {STARTUP_TIMEOUT_S}s:\n{server.log_tail()}"
+                )
+            # Polling the health endpoint: the condition itself, not a guessed delay.
+            time.sleep(0.2)
+        if not request.config.pluginmanager.is_registered(_REPORTER):
+            request.config.pluginmanager.register(_REPORTER, "browser-server-log")
+        _REPORTER.servers.append(server)
+        yield server
+    finally:
+        if server in _REPORTER.servers:
+            _REPORTER.servers.remove(server)
+        _stop(process)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless (never Playwright's downloaded browser)."""
+    path = shutil.which("chromium")
+    if path is None:
+        pytest.fail("chromium is not installed: run `make system-deps` (apt-get install chromium)")
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-")
+
+
+@dataclass
+class AppPage:
+    """One user's tab on the running app, with what it recorded."""
+
+    page: Page
+    base_url: str
+    journey: str
+    dialogs: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+    # -- locating -----------------------------------------------------------------
+
+    def key(self, key: str) -> Locator:
+        """The container Streamlit gives a widget or element with this key."""
+        return self.page.locator(f".st-key-{key}")
+
+    @property
+    def main(self) -> Locator:
+        return self.page.get_by_test_id("stMain")
+
+    @property
+    def exceptions(self) -> Locator:
+        return self.page.locator('[data-testid="stException"]')
+
+    def chart_title(self, key: str) -> Locator:
+        return self.key(key).locator(".main-svg .gtitle")
+
+    def grid_cells(self, key: str, text: str | None = None) -> Locator:
+        """Cells of a data editor/frame, from the grid's accessible table.
+
+        Glide data grid paints on a canvas; its cells also exist as
+        ``td[role=gridcell]`` (hidden from Playwright's role engine, so CSS)."""
+        cells = self.key(key).locator('table[role="grid"] td[role="gridcell"]')
+        if text is None:
+            return cells
+        return cells.filter(has_text=re.compile(rf"^{re.escape(text)}$"))
+
+    def metric(self, label: str) -> Locator:
+        """The value of the st.metric whose label is exactly `label`."""
+        box = self.main.get_by_test_id("stMetric").filter(
+            has=self.page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
+        )
+        return box.get_by_test_id("stMetricValue")
+
+    # -- moving around ------------------------------------------------------------
+
+    def open(self, path: str = "", query: str = "") -> None:
+        """Load a URL: a new page load is a new Streamlit session."""
+        url = f"{self.base_url}/{path.lstrip('/')}" + (f"?{query}" if query else "")
+        self.page.goto(url)
+        self.wait_idle()
+
+    def wait_idle(self) -> None:
+        """The script run the page is showing has finished (connected, not running)."""
+        app = self.page.get_by_test_id("stApp")
+        expect(app).to_have_attribute("data-test-connection-state", "CONNECTED")
+        expect(app).to_have_attribute("data-test-script-state", "notRunning")
+
+    def nav(self, path: str, ready: Locator) -> None:
+        """Follow the sidebar link to a page (same session) until `ready` shows."""
+        href = f"{self.base_url}/{path.strip('/')}"
+        self.page.locator(f'[data-testid="stSidebarNav"] a[href="{href}"]').click()
+        expect(self.page).to_have_url(re.compile(re.escape(href) + r"(\?.*)?$"))
+        expect(ready).to_be_visible()
+        self.wait_idle()
+
+    def switch_lang(self, label: str) -> None:
+        """Click "English" or "中文" in the sidebar's language control."""
+        self.key("lang").get_by_role("radio", name=label, exact=True).click()
+
+    # -- checking -----------------------------------------------------------------
+
+    def expect_no_exception(self) -> None:
+        expect(self.exceptions).to_have_count(0)
+
+    def shot(self, name: str) -> Path:
+        """A full-page screenshot under test-artifacts/<journey>/<name>.png."""
+        path = ARTIFACTS / self.journey / f"{_slug(name)}.png"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(path), full_page=True, animations="disabled")
+        return path
+
+
+@pytest.fixture
+def open_app(browser: Browser, app_server: AppServer, request) -> Iterator[Callable[..., AppPage]]:
+    """Factory: ``open_app(path="", query="", locale="en-US")`` -> a fresh user's tab."""
+    journey = _slug(request.node.name.removeprefix("test_"))
+    opened: list[AppPage] = []
+
+    def _open(path: str = "", query: str = "", *, locale: str = "en-US", **ctx) -> AppPage:
+        context = browser.new_context(
+            viewport={"width": 1400, "height": 1000},
+            locale=locale,
+            accept_downloads=True,
+            **ctx,
+        )
+        context.set_default_timeout(20_000)
+        page = context.new_page()
+        app = AppPage(page=page, base_url=app_server.url, journey=journey)
+        page.on("dialog", lambda d: (app.dialogs.append(f"{d.type}: {d.message}"), d.dismiss()))
+        page.on("pageerror", lambda err: app.page_errors.append(str(err)))
+        opened.append(app)
+        app.open(path, query)
+        return app
+
+    yield _open
+    failed = _failed(request.node)
+    for i, app in enumerate(opened):
+        if failed:
+            with contextlib.suppress(Exception):
+                app.shot(f"FAILED-user{i}")
+        with contextlib.suppress(Exception):
+            app.page.context.close()
