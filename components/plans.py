@@ -474,20 +474,22 @@ def render_plan_sidebar(lang: str) -> None:
     )
     if not conflict:
         st.caption(t("store_saved", lang, version=st.session_state[_VERSION]))
-    new_col, dup_col, del_col = st.columns(3)
-    new_col.button(
-        t("store_new", lang), key="plan_new", on_click=_call, args=(_new,), disabled=busy
-    )
-    dup_col.button(
-        t("store_duplicate", lang),
-        key="plan_duplicate",
-        on_click=_call,
-        args=(_duplicate,),
-        disabled=busy,
-    )
-    del_col.button(
-        t("store_delete", lang), key="plan_delete", on_click=_call, args=(_delete,), disabled=busy
-    )
+    with st.container(horizontal=True, gap="small"):
+        st.button(t("store_new", lang), key="plan_new", on_click=_call, args=(_new,), disabled=busy)
+        st.button(
+            t("store_duplicate", lang),
+            key="plan_duplicate",
+            on_click=_call,
+            args=(_duplicate,),
+            disabled=busy,
+        )
+        st.button(
+            t("store_delete", lang),
+            key="plan_delete",
+            on_click=_call,
+            args=(_delete,),
+            disabled=busy,
+        )
     if last := st.session_state.get(_DELETED):
         plan_id, name = last
         if any(p.id == plan_id for p in deleted):
