@@ -332,7 +332,7 @@ def _history(ctx: Ctx) -> None:
                     ctx.t("gen_h_output"): card["output"][:120],
                 }
             )
-        st.dataframe(rows, hide_index=True, key="gen_history_table")
+        st.container(key="gen_history_table").dataframe(rows, hide_index=True)
 
 
 def _next_token_view(ctx: Ctx, holder: ModelHolder | None) -> None:
@@ -379,7 +379,7 @@ def _next_token_view(ctx: Ctx, holder: ModelHolder | None) -> None:
     if rows := st.session_state.get(ARGMAX):
         hits = sum(r["match"] for r in rows)
         st.caption(ctx.t("gen_argmax_summary", hits=hits, total=len(rows)))
-        st.dataframe(
+        st.container(key="gen_argmax").dataframe(
             [
                 {
                     ctx.t("gen_col_position"): r["position"],
@@ -393,7 +393,6 @@ def _next_token_view(ctx: Ctx, holder: ModelHolder | None) -> None:
                 for r in rows
             ],
             hide_index=True,
-            key="gen_argmax_table",
         )
 
 

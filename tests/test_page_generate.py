@@ -1,0 +1,180 @@
+"""AppTest of the text-generation page, driven by widget keys.
+
+The page keeps its model in st.cache_resource, which lives as long as this test
+process: the first test loads it (from the disk cache when warm), the others reuse it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from planner.catalog import load_catalog
+from planner.hiring import plan_hires
+from planner.io import read_team
+from planner.model import Plan
+from planner.textgen.run import Engine, SlotPool
+from planner.textgen.settings import GenRequest, GenSettings
+from tests.test_textgen_core import FakeBackend
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = str(ROOT / "pages" / "generate.py")
+TIMEOUT = 180
+
+pytestmark = pytest.mark.model
+
+
+def page(lang: str = "en", plan: Plan | None = None) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    at.query_params["lang"] = lang
+    if plan is not None:
+        at.session_state["plan"] = plan
+    return at.run()
+
+
+@pytest.fixture(scope="module")
+def sample_plan() -> Plan:
+    catalog = load_catalog()
+    return Plan(
+        team=read_team(ROOT / "data" / "sample_team.csv", catalog), business_model="platform"
+    )
+
+
+def ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.error]
+
+
+def few_tokens(at: AppTest, tokens: int = 6, temperature: float = 0.0) -> AppTest:
+    at.number_input(key="gen_max_new_tokens").set_value(tokens)
+    at.slider(key="gen_temperature").set_value(temperature)
+    return at
+
+
+def _out(at: AppTest) -> str:
+    container = at.get_by_key("gen_output")
+    return "\n".join(m.value for m in container.markdown)
+
+
+def test_page_loads_the_model_and_prefills_the_prompt_from_the_plan(sample_plan):
+    at = page(plan=sample_plan)
+    ok(at)
+    assert not errors(at)
+    assert at.title[0].value == "Live text generation"
+    catalog = load_catalog()
+    first = plan_hires(sample_plan.team, catalog.business_models["platform"], catalog.roles)[0]
+    prompt = at.text_area(key="gen_prompt").value
+    assert catalog.roles[first.role_id].label("en") in prompt
+    assert "Platform" in prompt
+    assert at.text_input(key="gen_model").value == "embedded"
+    assert not at.button(key="gen_run").disabled
+    assert at.button(key="gen_stop") is not None
+    assert any("SmolLM2" in c.value and "ready" in c.value for c in at.caption)
+
+
+def test_a_run_streams_output_metrics_history_and_downloads(sample_plan):
+    at = few_tokens(page(plan=sample_plan))
+    at.button(key="gen_run").click().run()
+    ok(at)
+    text = _out(at)
+    assert text.strip()
+    labels = {m.label: m.value for m in at.get_by_key("gen_metrics").metric}
+    assert set(labels) == {
+        "Time to first token", "Tokens/s", "Tokens generated", "Prompt tokens", "Total time"
+    }  # fmt: skip
+    assert 1 <= int(labels["Tokens generated"]) <= 6
+    assert int(labels["Prompt tokens"]) > 20
+    history = at.session_state["gen_history"]
+    assert len(history) == 1
+    card = history[0]
+    assert card["output"].strip() == text.strip()
+    assert card["settings"]["max_new_tokens"] == 6 and card["settings"]["temperature"] == 0
+    assert card["backend"] == "local" and "SmolLM2" in card["model"] and card["revision"]
+    json.dumps(card)
+    assert {b.label for b in at.get("download_button")} >= {
+        "Download Markdown", "Download run card (JSON)"
+    }  # fmt: skip
+
+
+def test_same_seed_and_settings_give_the_same_text_on_the_page():
+    at = few_tokens(page(), tokens=6, temperature=1.0)
+    at.number_input(key="gen_seed").set_value(5)
+    at.text_area(key="gen_prompt").set_value("Give a name for an AI startup.")
+    at.button(key="gen_run").click().run()
+    first = _out(at)
+    at.button(key="gen_run").click().run()
+    ok(at)
+    assert _out(at) == first
+    assert len(at.session_state["gen_history"]) == 2
+
+
+def test_empty_prompt_is_a_clear_message_not_a_traceback():
+    at = page()
+    at.text_area(key="gen_prompt").set_value("   ")
+    at.button(key="gen_run").click().run()
+    ok(at)
+    assert any("The prompt is empty" in e for e in errors(at))
+
+
+def test_stop_button_stops_the_sessions_run_and_keeps_its_text():
+    at = page()
+    slow = Engine(FakeBackend(words=100_000, delay=0.01), SlotPool(1))
+    run = slow.submit(GenRequest("w", settings=GenSettings()))
+    next(run.text_stream())
+    at.session_state["gen_current_run"] = run
+    at.button(key="gen_stop").click().run()
+    ok(at)
+    assert run.done and run.metrics.finish_reason == "stopped"
+    assert _out(at).startswith("w-0")
+    assert any("Stopped on request" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("kind", ["job", "pitch", "risks"])
+def test_presets_fill_the_prompt_in_chinese(sample_plan, kind):
+    at = page("zh", plan=sample_plan.model_copy(update={"lang": "zh"}))
+    at.selectbox(key="gen_preset").set_value(kind)
+    at.button(key="gen_preset_apply").click().run()
+    ok(at)
+    prompt = at.text_area(key="gen_prompt").value
+    assert "平台模式" in prompt
+    assert re.search(r"[\u4e00-\u9fff]{10}", prompt)
+    assert at.title[0].value == "实时文本生成"
+
+
+def test_next_token_chart_and_argmax_table():
+    at = page()
+    at.radio(key="gen_mode").set_value("completion").run()
+    at.text_area(key="gen_prompt").set_value("The capital of France is")
+    at.button(key="gen_next_run").click().run()
+    ok(at)
+    chart = at.get_by_key("gen_next_chart")
+    spec = json.loads(chart.proto.spec)
+    bars = spec["data"][0]
+    assert len(bars["x"]) == 10 and 0 < sum(bars["x"]) <= 1 + 1e-6
+    assert "Paris" in bars["y"][-1]  # the likeliest is drawn on top
+    at.button(key="gen_argmax_run").click().run()
+    ok(at)
+    table = at.get_by_key("gen_argmax").dataframe[0].value
+    assert len(table) >= 5 and "Argmax prediction" in table.columns
+    assert any("positions" in c.value for c in at.caption)
+
+
+def test_an_unavailable_model_says_so_and_the_embedded_model_stays_usable(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("PLANNER_TEXTGEN_ALLOW_DOWNLOAD", "false")
+    at = page()
+    at.text_input(key="gen_model").set_value("no-such-org/no-such-model").run()
+    ok(at)
+    assert any("no-such-org/no-such-model" in e and "offline" in e for e in errors(at))
+    assert any("built-in model stays in use" in i.value for i in at.info)
+    assert not at.button(key="gen_run").disabled
+    few_tokens(at, tokens=3).button(key="gen_run").click().run()
+    ok(at)
+    assert _out(at).strip()
