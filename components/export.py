@@ -96,7 +96,7 @@ def report_controls(ctx: Ctx) -> None:
     """The full report in the current language: HTML or PDF, key `export_report`."""
     from datetime import date
 
-    st.subheader(ctx.t("export_report_heading"))
+    st.markdown("**" + ctx.t("export_report_heading") + "**")
     st.caption(ctx.t("export_report_help"))
     if len(ctx.plan.team) == 0:
         st.info(ctx.t("export_report_empty"))

@@ -16,4 +16,7 @@ st.divider()
 # The report export control with key "export_report" goes here. It must also work
 # for read-only viewers of a share link: read ctx.plan, never call update_plan.
 st.subheader(ctx.t("share_export_heading"))
+from components.export import report_controls  # noqa: E402
+
+report_controls(ctx)
 # ---- export_report: END --------------------------------------------------------
