@@ -45,7 +45,8 @@ rows = [
     }
     for skill_id, req in model.requirements.items()
 ]
-st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+# Tall enough for every requirement: a founder reads the profile whole.
+st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=36 * (len(rows) + 1) + 4)
 st.caption(ctx.t("model_requirements_help"))
 
 if len(ctx.plan.team) == 0:
