@@ -14,7 +14,11 @@ page error, and saves screenshots under ``test-artifacts/<journey>/``.
 
 Test modules import the fixtures they use::
 
-    from tests.support.browser import app_server, browser, open_app  # noqa: F401
+    from tests.support import browser as support
+
+    app_server, browser, open_app = support.app_server, support.browser, support.open_app
+
+(assigned rather than imported, so that test arguments may name them without F811).
 
 Locators use widget keys (``.st-key-<key>``), roles and visible text; waits are on
 conditions (``expect``), never on sleeps.
@@ -233,6 +237,69 @@ class AppPage:
             return cells
         return cells.filter(has_text=re.compile(rf"^{re.escape(text)}$"))
 
+    def grid_column(self, key: str, header: str) -> str:
+        """The aria-colindex of a (currently scrolled-in) column, by its header text."""
+        th = self.key(key).locator('table[role="grid"] th[role="columnheader"]')
+        th = th.filter(has_text=re.compile(rf"^{re.escape(header)}$"))
+        expect(th).to_have_count(1)
+        return th.get_attribute("aria-colindex") or ""
+
+    def select_cell(self, cell: Locator) -> None:
+        """Make a grid cell the selected one by focusing its accessible twin.
+
+        The grid rebuilds its accessible table after a rerun, which can swallow
+        a focus: retry until the grid reports the cell selected."""
+        for _ in range(20):
+            cell.focus()
+            try:
+                expect(cell).to_have_attribute("aria-selected", "true", timeout=1_000)
+                return
+            except AssertionError:
+                continue
+        expect(cell).to_have_attribute("aria-selected", "true")
+
+    def type_in_cell(self, value: str) -> None:
+        """Open the selected cell's editor (Enter), replace its text, commit (Enter)."""
+        self.page.keyboard.press("Enter")
+        editor = self.page.locator(".gdg-input, [data-testid='data-grid-overlay-editor'] input")
+        expect(editor.first).to_be_focused()
+        editor.first.fill(value)
+        self.page.keyboard.press("Enter")
+
+    def add_grid_row(self, key: str, name: str) -> None:
+        """Add a row with the grid's own "Add row" control and type its first cell."""
+        rows = self.key(key).locator('table[role="grid"] tbody tr')
+        # The accessible table is built with its header: count rows once it is there.
+        expect(self.key(key).locator('table[role="grid"] th').first).to_be_attached()
+        before = rows.count()
+        self.key(key).hover()  # the element toolbar shows on hover
+        self.key(key).get_by_role("button", name="Add row").click()
+        expect(rows).to_have_count(before + 1)
+        self.wait_idle()
+        name_col = self.grid_column(key, "Name")
+        empty = self.key(key).locator(f'td[role="gridcell"][aria-colindex="{name_col}"]')
+        empty = empty.filter(has_not_text=re.compile(r"\S"))
+        expect(empty).to_have_count(1)
+        self.select_cell(empty)
+        self.type_in_cell(name)
+        expect(self.grid_cells(key, name)).to_have_count(1)
+
+    def edit_grid_cell(self, key: str, row_name: str, steps_right: int, header: str, value: str):
+        """Set the cell `steps_right` columns right of the row's Name cell.
+
+        Columns off screen are not in the accessible table, so the cell is reached
+        with the keyboard (the grid scrolls it in); `header` checks the landing."""
+        self.select_cell(self.grid_cells(key, row_name))
+        for _ in range(steps_right):
+            self.page.keyboard.press("ArrowRight")
+        target_col = self.grid_column(key, header)
+        selected = self.key(key).locator('td[role="gridcell"][aria-selected="true"]')
+        expect(selected).to_have_attribute("aria-colindex", target_col)
+        # Enter moves the selection down after the edit: follow the cell by its id.
+        cell = self.key(key).locator(f"td#{selected.get_attribute('id')}")
+        self.type_in_cell(value)
+        expect(cell).to_have_text(value)
+
     def metric(self, label: str) -> Locator:
         """The value of the st.metric whose label is exactly `label`."""
         box = self.main.get_by_test_id("stMetric").filter(
@@ -275,7 +342,20 @@ class AppPage:
         """A full-page screenshot under test-artifacts/<journey>/<name>.png."""
         path = ARTIFACTS / self.journey / f"{_slug(name)}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(path), full_page=True, animations="disabled")
+        # Streamlit scrolls inside its main section, not the document, so a
+        # full-page shot would stop at the viewport: grow the viewport instead.
+        size = self.page.viewport_size or {"width": 1400, "height": 1000}
+        height = self.page.evaluate(
+            """() => Math.max(...[...document.querySelectorAll(
+                '[data-testid="stMain"], [data-testid="stSidebarContent"]')]
+                .map(e => e.scrollHeight), document.documentElement.clientHeight)"""
+        )
+        self.page.set_viewport_size({"width": size["width"], "height": min(int(height), 8000)})
+        try:
+            self.wait_idle()
+            self.page.screenshot(path=str(path), full_page=True, animations="disabled")
+        finally:
+            self.page.set_viewport_size(size)
         return path
 
 
