@@ -512,17 +512,19 @@ def render_plan_sidebar(lang: str) -> None:
     with st.expander(t("store_history", lang)):
         for info in history[:HISTORY_SHOWN]:
             label = t("store_version", lang, version=info.version, time=_when(info.created_at))
-            text, button = st.columns([3, 1], vertical_alignment="center")
-            text.markdown(f"**{label}**  \n{_escape(info.summary(lang))}")
-            if info.version == st.session_state[_VERSION]:
-                button.caption(t("store_current", lang))
-            else:
-                button.button(
+            current = info.version == st.session_state[_VERSION]
+            if current:
+                label += f" · {t('store_current', lang)}"
+            st.markdown(f"**{label}**  \n{_escape(info.summary(lang))}")
+            if not current:
+                st.button(
                     t("store_restore", lang),
                     key=f"plan_restore_{info.version}",
                     on_click=_call,
                     args=(_restore, info.version),
                     disabled=busy,
+                    icon=":material/history:",
+                    type="tertiary",
                 )
         if len(history) > HISTORY_SHOWN:
             st.caption(
@@ -533,13 +535,14 @@ def render_plan_sidebar(lang: str) -> None:
         with st.expander(t("store_recently_deleted", lang)):
             st.caption(t("store_recently_deleted_note", lang))
             for p in others:
-                text, button = st.columns([3, 1], vertical_alignment="center")
-                text.markdown(_escape(p.name))
-                button.button(
+                st.markdown(_escape(p.name))
+                st.button(
                     t("store_bring_back", lang),
                     key=f"plan_undelete_{p.id}",
                     on_click=_call,
                     args=(_undelete, p.id, p.name),
+                    icon=":material/restore_from_trash:",
+                    type="tertiary",
                 )
     st.file_uploader(
         t("store_import", lang),
