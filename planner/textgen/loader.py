@@ -186,7 +186,7 @@ def _load_gguf(gguf: Path, config: TextgenConfig, progress: Progress) -> tuple:
     return loaded["model"], loaded["tokenizer"], "gguf", manifest.get("meta", {})
 
 
-def _quantize_int8(model: object) -> object:
+def quantize_int8(model: object) -> object:
     import torch
 
     return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
@@ -230,7 +230,7 @@ def load_model(
     int8 = False
     if config.int8:
         progress("gen_load_step_int8")
-        model, int8 = _quantize_int8(model), True
+        model, int8 = quantize_int8(model), True
         name += " int8"
     loaded = LoadedModel(
         model=model,
