@@ -177,16 +177,13 @@ def test_report_needs_a_team(with_browser) -> None:
     assert any(i.value == t("export_report_empty", "en") for i in at.info)
 
 
-def test_report_download_bytes(browser, tricky_plan: Plan) -> None:
-    data = export_ui._report_bytes(
-        tricky_plan.model_dump_json(by_alias=True), "platform", "zh", "pdf", "2026-03-14"
-    )
-    text = "".join(pdf_pages_text(data))
-    assert t("export_report_title", "zh") in text and "2026-03-14" in text
-    doc = export_ui._report_bytes(
-        tricky_plan.model_dump_json(by_alias=True), "service", "en", "html", "2026-03-14"
-    ).decode()
-    assert "Service" in doc and "<script>alert" not in doc
+def test_report_download_bytes(tricky_plan: Plan) -> None:
+    """What the deferred report download returns (the PDF itself: tests/test_export.py)."""
+    plan_json = tricky_plan.model_dump_json(by_alias=True)
+    doc = export_ui._report_bytes(plan_json, "service", "zh", "html", "2026-03-14").decode()
+    assert t("export_report_title", "zh") in doc and "2026-03-14" in doc
+    assert "服务模式 ★" in doc  # the model asked for, not the plan's own
+    assert "<script>alert" not in doc
 
 
 def test_chart_json_round_trip_keeps_the_figure(analyses) -> None:
