@@ -17,9 +17,10 @@ Pages check ``components.state.is_read_only()`` and hide their edit controls.
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 import streamlit as st
@@ -421,6 +422,14 @@ def _revoke(store: Store, owner: str, token: str) -> None:
 
 
 def _when(moment: datetime) -> str:
+    """A stored (naive UTC) time in the browser's time zone when it is known."""
+    zone_name = st.context.timezone
+    if zone_name:
+        try:
+            local = moment.replace(tzinfo=UTC).astimezone(ZoneInfo(zone_name))
+            return local.strftime("%Y-%m-%d %H:%M %Z")
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import json
 import secrets
+from datetime import UTC
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.plans import database_url
 from planner.i18n import t
-from planner.store import Store
+from planner.store import MAX_IMPORT_BYTES, Store
 
 TIMEOUT = 60
 SHARE_PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "share.py")
@@ -187,16 +189,31 @@ def test_new_rename_duplicate_delete_and_undo() -> None:
     assert store().load(new_id).plan.team.names() == []
 
 
-def test_a_bad_import_says_why_and_changes_nothing() -> None:
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            json.dumps({"schema": 7, "name": "Future"}).encode(),
+            t("store_import_newer", "en", schema=7, known=1),
+        ),
+        (b'{"schema": 1, "name": ', t("store_import_bad_json", "en", line=1, col=23)),
+        (
+            b" " * (MAX_IMPORT_BYTES + 10),
+            t("store_import_too_big", "en", size=MAX_IMPORT_BYTES + 10, limit=MAX_IMPORT_BYTES),
+        ),
+    ],
+    ids=["newer", "malformed", "huge"],
+)
+def test_a_bad_import_says_why_and_changes_nothing(data: bytes, message: str) -> None:
     at = editor()
     add_member(at, "Ann")
     before = store().list_plans()
-    future = json.dumps({"schema": 7, "name": "From the future"}).encode()
-    at.sidebar.file_uploader(key="plan_import").upload("plan.json", future, "application/json")
+    at.sidebar.file_uploader(key="plan_import").upload("plan.json", data, "application/json")
     at.run()
     no_exception(at)
-    assert at.sidebar.error[0].value == t("store_import_newer", "en", schema=7, known=1)
+    assert at.sidebar.error[0].value == message
     assert store().list_plans() == before
+    assert store().load(before[0].id).plan.team.names() == ["Ann"]
     good = json.dumps({"schema": 1, "name": "Imported", "team": [{"name": "Zed"}]}).encode()
     at.sidebar.file_uploader(key="plan_import").set_value(("good.json", good, "application/json"))
     at.run()
@@ -309,3 +326,53 @@ def test_with_sign_in_plans_belong_to_their_user() -> None:
     bobs = store().list_plans("bob@example.com")
     assert len(bobs) == 2
     assert store().load(alice_plan, "alice@example.com").version == 2
+
+
+def test_a_plan_deleted_elsewhere_is_not_lost() -> None:
+    first, second = editor(), editor()
+    plan_id = first.selectbox(key="plan_select").value
+    add_member(first, "Ann")
+    first.button(key="plan_delete").click().run()
+    no_exception(first)
+    add_member(second, "Bo")  # this tab still edits the deleted plan
+    no_exception(second)
+    assert second.sidebar.warning[0].value == t("store_gone", "en")
+    second.button(key="plan_save_copy").click().run()
+    copy_id = second.selectbox(key="plan_select").value
+    assert copy_id != plan_id
+    assert store().load(copy_id).plan.team.names() == ["Bo"]
+    # The deleted plan can still be brought back, from any session.
+    third = editor()
+    third.button(key=f"plan_undelete_{plan_id}").click().run()
+    no_exception(third)
+    assert third.selectbox(key="plan_select").value == plan_id
+    assert store().load(plan_id).plan.team.names() == ["Ann"]
+
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def test_a_share_link_through_the_router_stays_read_only_on_every_page() -> None:
+    owner = editor()
+    add_member(owner, "Ann")
+    token = create_link(share_page())
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params = {"share": token}
+    at.run()
+    no_exception(at)
+    assert at.session_state["read_only"] is True
+    assert at.button(key="plan_copy_shared")
+    at.switch_page("pages/share.py").run()
+    no_exception(at)
+    assert at.session_state["read_only"] is True
+    assert at.button(key="share_copy")
+    with pytest.raises(KeyError):
+        at.get_by_key("share_create")
+
+
+def test_history_times_are_in_the_browsers_time_zone() -> None:
+    at = editor(context={"timezone": "Asia/Shanghai"})
+    created = store().history(at.selectbox(key="plan_select").value)[0].created_at
+    local = created.replace(tzinfo=UTC).astimezone(ZoneInfo("Asia/Shanghai"))
+    expected = t("store_version", "en", version=1, time=local.strftime("%Y-%m-%d %H:%M CST"))
+    assert any(expected in m.value for m in at.sidebar.markdown)
