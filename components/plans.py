@@ -16,6 +16,7 @@ Pages check ``components.state.is_read_only()`` and hide their edit controls.
 
 from __future__ import annotations
 
+import logging
 import os
 from datetime import UTC, datetime
 from pathlib import Path
@@ -61,7 +62,9 @@ _SHARE = "_plans_share_token"
 _SHARED = "_plans_shared_version"
 _NEW_LINK = "_plans_new_link"
 _DELETED = "_plans_last_deleted"
+_log = logging.getLogger(__name__)
 _DB_ERROR = "_plans_db_error"
+_OFFLINE = "_plans_offline"  # the store failed earlier in this session
 HISTORY_SHOWN = 30
 _STORE_ERRORS = (StoreError, sa.exc.SQLAlchemyError, OSError)
 
@@ -131,6 +134,13 @@ def share_url(token: str) -> str:
 # -- session helpers --------------------------------------------------------------
 
 
+def _problem(exc: BaseException) -> str:
+    """What users see of a database failure: its kind only. The details (which
+    may name hosts or users of the database) go to the server log."""
+    _log.warning("plan store: %s", exc, exc_info=exc)
+    return type(exc).__name__
+
+
 def _flash(level: str, key: str, **params: object) -> None:
     """A message for the next run; names are escaped since messages are markdown."""
     params = {k: _escape(v) if isinstance(v, str) else v for k, v in params.items()}
@@ -178,7 +188,8 @@ def _store_or_report() -> Store | None:
     try:
         store = get_store()
     except _STORE_ERRORS as exc:
-        st.session_state[_DB_ERROR] = str(exc).splitlines()[0][:300]
+        st.session_state[_DB_ERROR] = _problem(exc)
+        st.session_state[_OFFLINE] = True
         return None
     st.session_state.pop(_DB_ERROR, None)
     return store
@@ -213,8 +224,10 @@ def init_plans() -> None:
     owner = owner_id()
     if owner is None:
         _sign_in_gate(lang)
+    # Work done while the database was unreachable is saved, never replaced.
+    recovering = st.session_state.pop(_OFFLINE, False) and current_plan() != Plan()
     try:
-        mine = store.list_plans(owner)
+        mine = [] if recovering else store.list_plans(owner)
         if mine:
             loaded = store.load(mine[0].id, owner)
         else:
@@ -223,9 +236,14 @@ def init_plans() -> None:
                 first = Plan(name=t("store_first_name", _lang_param() or lang), lang=lang)
             loaded = store.create_plan(first, owner)
     except _STORE_ERRORS as exc:
-        st.session_state[_DB_ERROR] = str(exc).splitlines()[0][:300]
+        st.session_state[_DB_ERROR] = _problem(exc)
+        st.session_state[_OFFLINE] = True
         return
-    _adopt(loaded, first=True)
+    if recovering:
+        st.session_state[_ID], st.session_state[_VERSION] = loaded.id, loaded.version
+        _flash("success", "store_recovered", name=loaded.plan.name)
+    else:
+        _adopt(loaded, first=True)
     on_plan_change("autosave", _autosave)
 
 
@@ -270,7 +288,7 @@ def _autosave(plan: Plan) -> None:
         st.session_state[_CONFLICT] = {"kind": "gone"}
         return
     except _STORE_ERRORS as exc:
-        _flash("error", "store_save_failed", problem=str(exc).splitlines()[0][:200])
+        _flash("error", "store_save_failed", problem=_problem(exc))
         return
     st.session_state[_VERSION] = version
 
@@ -290,7 +308,7 @@ def _call(action, *args) -> None:
     except PlanNotFound:
         st.session_state[_CONFLICT] = {"kind": "gone"}
     except _STORE_ERRORS as exc:
-        _flash("error", "store_save_failed", problem=str(exc).splitlines()[0][:200])
+        _flash("error", "store_save_failed", problem=_problem(exc))
 
 
 def _on_select(store: Store, owner: str) -> None:

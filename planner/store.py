@@ -300,7 +300,14 @@ def make_engine(url: str | sa.URL) -> Engine:
     """An engine with the settings durability and concurrency rely on."""
     parsed = normalize_url(str(url)) if isinstance(url, str) else url
     if parsed.get_backend_name() != "sqlite":
-        return sa.create_engine(parsed, pool_pre_ping=True, pool_size=5, max_overflow=5)
+        # A database that does not answer is reported in seconds, not minutes.
+        return sa.create_engine(
+            parsed,
+            pool_pre_ping=True,
+            pool_size=5,
+            max_overflow=5,
+            connect_args={"connect_timeout": 10},
+        )
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(parsed, connect_args={"timeout": 30})

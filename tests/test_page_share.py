@@ -376,3 +376,23 @@ def test_history_times_are_in_the_browsers_time_zone() -> None:
     local = created.replace(tzinfo=UTC).astimezone(ZoneInfo("Asia/Shanghai"))
     expected = t("store_version", "en", version=1, time=local.strftime("%Y-%m-%d %H:%M CST"))
     assert any(expected in m.value for m in at.sidebar.markdown)
+
+
+def test_work_done_while_the_database_is_down_is_saved_when_it_returns(monkeypatch) -> None:
+    # Nothing listens on port 1: the connection is refused at once.
+    monkeypatch.setenv("PLANNER_DATABASE_URL", "postgresql://planner:s3cret@127.0.0.1:1/planner")
+    at = editor()
+    no_exception(at)
+    assert at.sidebar.error[0].value == t("store_db_error", "en", problem="OperationalError")
+    assert "s3cret" not in at.sidebar.error[0].value
+    add_member(at, "Ann")
+    assert "Ann" in [m.value for m in at.markdown]  # the session keeps working
+    monkeypatch.delenv("PLANNER_DATABASE_URL")
+    at.run()
+    no_exception(at)
+    plans = store().list_plans()
+    assert len(plans) == 1
+    assert store().load(plans[0].id).plan.team.names() == ["Ann"]
+    assert at.sidebar.success[0].value == t("store_recovered", "en", name="My plan")
+    add_member(at, "Bo")  # and autosave works from here on
+    assert store().load(plans[0].id).plan.team.names() == ["Ann", "Bo"]
