@@ -521,7 +521,7 @@ def report_html(a: Analysis, when: date | None = None) -> bytes:
     return _page(title, "\n".join(parts), lang).encode("utf-8")
 
 
-def _wrap(text: str, width: int = 8) -> str:
+def _wrap(text: str, width: int = 7) -> str:
     """Hard line breaks for narrow table headers: a CJK character counts two, so
     Chinese labels (no spaces to break at) still fit their column. Plotly wraps
     texts with spaces itself."""
@@ -545,7 +545,8 @@ def _table_figure(
     return go.Table(
         columnwidth=widths,
         header={
-            "values": [f"<b>{_wrap(h)}</b>" for h in header],
+            # Many columns (the team's skills) are narrow: break CJK headers.
+            "values": [f"<b>{_wrap(h) if len(header) > 8 else esc(h)}</b>" for h in header],
             "fill_color": "#eceff1",
             "align": "left",
             "font": {"size": 11},
@@ -607,13 +608,23 @@ def _cover_page(a: Analysis, when: date) -> go.Figure:
     return fig
 
 
-def _table_pages(title: str, table: tuple[list[str], list[list[str]]], lang: str, per_page: int):
+# Relative column widths of the report's tables (names and lists get room).
+_WIDTHS = {
+    "gaps": [3, 1, 1, 1, 1, 1, 3],
+    "hires": [0.4, 3, 1.2, 4],
+    "stages": [2, 1, 6],
+}
+
+
+def _table_pages(
+    title_key: str, title: str, table: tuple[list[str], list[list[str]]], lang: str, per_page: int
+):
     header, rows = table
     chunks = [rows[i : i + per_page] for i in range(0, len(rows), per_page)] or [[]]
     pages = []
     for n, chunk in enumerate(chunks, start=1):
         suffix = f" ({n}/{len(chunks)})" if len(chunks) > 1 else ""
-        widths = [3, 3, 1] + [1.4] * (len(header) - 3) if len(header) > 6 else None
+        widths = _WIDTHS.get(title_key) or [3, 3, 1] + [1.4] * (len(header) - 3)
         pages.append(
             _page_layout(go.Figure(_table_figure(header, chunk, lang, widths)), title + suffix)
         )
@@ -633,9 +644,11 @@ def report_figures(a: Analysis, when: date | None = None) -> list[go.Figure]:
         pages.append(_page_layout(fig))
         if table and table != "models" and tables[table][1]:
             title = t(heading, lang)
-            pages.extend(_table_pages(title, tables[table], lang, TEAM_ROWS_PER_PAGE))
+            pages.extend(_table_pages(table, title, tables[table], lang, TEAM_ROWS_PER_PAGE))
     pages.extend(
-        _table_pages(t("export_section_team", lang), tables["team"], lang, TEAM_ROWS_PER_PAGE)
+        _table_pages(
+            "team", t("export_section_team", lang), tables["team"], lang, TEAM_ROWS_PER_PAGE
+        )
     )
     return pages
 
