@@ -193,6 +193,15 @@ def test_chart_html_is_self_contained_with_the_data(analyses) -> None:
         assert f"{g.gap:.2f}" in doc
 
 
+def test_chart_html_keeps_user_names_as_data_never_markup(analyses) -> None:
+    fig = export.build_chart(analyses["en"], "coverage_heatmap")
+    doc = export.figure_to_html(fig, "en").decode("utf-8")
+    _html_checks(doc)
+    assert "alert('x')" in doc  # the member is in the chart's data...
+    assert "<script>alert" not in doc  # ...as text, never as a tag
+    assert "\\u5f20\\u4f1f" in doc  # 张伟, as plotly's JSON writes non-ASCII
+
+
 def test_report_html_holds_every_section_escaped(analyses, tricky_plan: Plan) -> None:
     a = analyses["zh"]
     doc = export.report_html(a, date(2026, 3, 14)).decode("utf-8")
