@@ -404,8 +404,10 @@ def _import(store: Store, owner: str) -> None:
 
 
 def _leave_share_mode() -> None:
-    for key in (_SHARE, _SHARED, READ_ONLY, _ID, _VERSION, _CONFLICT):
+    for key in (_SHARE, _SHARED, READ_ONLY, _ID, _VERSION, _CONFLICT, _OFFLINE):
         st.session_state.pop(key, None)
+    # The shared plan is not this user's work: the next run loads their own.
+    st.session_state[PLAN] = Plan()
     if "share" in st.query_params:
         del st.query_params["share"]
     _forget_widgets()

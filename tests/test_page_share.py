@@ -396,3 +396,18 @@ def test_work_done_while_the_database_is_down_is_saved_when_it_returns(monkeypat
     assert at.sidebar.success[0].value == t("store_recovered", "en", name="My plan")
     add_member(at, "Bo")  # and autosave works from here on
     assert store().load(plans[0].id).plan.team.names() == ["Ann", "Bo"]
+
+
+def test_back_to_my_plans_leaves_the_shared_plan_alone() -> None:
+    owner = editor()
+    add_member(owner, "Ann")
+    plan_id = owner.selectbox(key="plan_select").value
+    token = create_link(share_page())
+    viewer = share_page(query_params={"share": token})
+    viewer.button(key="share_exit").click().run()
+    no_exception(viewer)
+    assert "read_only" not in viewer.session_state
+    # Locally there is one user: they are back on their own (the same) plan, editable.
+    assert viewer.selectbox(key="plan_select").value == plan_id
+    assert viewer.button(key="share_create")
+    assert len(store().list_plans()) == 1
