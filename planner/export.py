@@ -20,6 +20,7 @@ import csv
 import html
 import io
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -164,6 +165,29 @@ def shutdown() -> None:
         _RENDERER.stop()
 
 
+# An idle server gives the browser's memory back; the next export starts it again.
+IDLE_CLOSE_S = 900
+_last_used = 0.0
+_idle_timer: threading.Timer | None = None
+
+
+def _close_if_idle() -> None:
+    with _LOCK:
+        if time.monotonic() - _last_used >= IDLE_CLOSE_S - 1:
+            _RENDERER.stop()
+
+
+def _touch() -> None:
+    """Called under _LOCK after each render: (re)arm the idle timer."""
+    global _last_used, _idle_timer
+    _last_used = time.monotonic()
+    if _idle_timer is not None:
+        _idle_timer.cancel()
+    _idle_timer = threading.Timer(IDLE_CLOSE_S, _close_if_idle)
+    _idle_timer.daemon = True
+    _idle_timer.start()
+
+
 def _one_shot(fig: dict, opts: dict) -> bytes:
     """A render in a browser started and closed for this one image (the slow way)."""
     import kaleido
@@ -231,6 +255,8 @@ def figure_to_image(
             # A crashed or stuck browser is replaced on the next export.
             _RENDERER.stop()
             raise ExportError(f"rendering failed: {exc}") from exc
+        finally:
+            _touch()
 
 
 # ---------------------------------------------------------------- HTML

@@ -352,3 +352,18 @@ def test_without_a_browser_images_say_what_to_install(monkeypatch, analyses) -> 
 def test_unknown_image_format_is_refused(analyses) -> None:
     with pytest.raises(ValueError, match="bmp"):
         export.figure_to_image(export.build_chart(analyses["en"], "coverage_radar"), "bmp")
+
+
+def test_an_idle_browser_is_closed_and_starts_again(browser, analyses, monkeypatch) -> None:
+    import time
+
+    monkeypatch.setattr(export, "IDLE_CLOSE_S", 0.5)
+    fig = export.build_chart(analyses["en"], "coverage_gaps")
+    export.figure_to_image(fig, "svg")
+    assert export._RENDERER.running
+    deadline = time.monotonic() + 10
+    # Polling a condition with a deadline (the idle timer runs in its own thread).
+    while export._RENDERER.running and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not export._RENDERER.running
+    assert shown_title(fig) in svg_texts(export.figure_to_image(fig, "svg"))
