@@ -6,7 +6,6 @@ import shutil
 import time
 
 import pytest
-import torch
 
 from planner.textgen import cache
 from planner.textgen.config import TextgenConfig
@@ -41,6 +40,8 @@ def test_output_streams_incrementally(embedded_model):  # noqa: F811
 
 
 def test_greedy_run_matches_plain_model_generate(embedded_model):  # noqa: F811
+    import torch  # after planner.textgen, which sets the OpenMP wait policy first
+
     req = tg.request(
         "The capital of France is", mode="completion", temperature=0, repetition_penalty=1.0
     )
@@ -123,6 +124,8 @@ def test_a_prompt_longer_than_the_context_is_cut_from_the_left(embedded_model): 
 
 
 def test_next_token_probabilities_match_a_direct_forward_pass(embedded_model):  # noqa: F811
+    import torch
+
     req = tg.request("The capital of France is", mode="completion")
     ids = prompt_ids(embedded_model, req)
     top = next_token_candidates(embedded_model, ids, k=10)
