@@ -41,7 +41,9 @@ from components.state import (
     replace_plan,
 )
 from planner.i18n import pick_lang, t
+from planner.io import plan_to_json
 from planner.model import MAX_NAME_LEN, Plan
+from planner.naming import safe_filename
 from planner.store import (
     MAX_IMPORT_BYTES,
     PlanImportError,
@@ -114,7 +116,8 @@ def owner_id() -> str | None:
         return ""
     if not st.user.get("is_logged_in"):
         return None
-    return str(st.user.get("email") or st.user.get("sub") or "") or None
+    email = str(st.user.get("email") or "").strip().lower()
+    return email or str(st.user.get("sub") or "") or None
 
 
 def share_url(token: str) -> str:
@@ -458,9 +461,11 @@ def render_plan_sidebar(lang: str) -> None:
     if is_read_only():
         st.info(t("share_viewing", lang, name=_escape(current_plan().name)))
         _copy_button(lang, key="plan_copy_shared")
+        _export_button(lang)
         return
     if problem := st.session_state.get(_DB_ERROR):
         st.error(t("store_db_error", lang, problem=problem))
+        _export_button(lang)  # the work in this tab can still be taken away
         return
     if not st.session_state.get(_ID):
         return
@@ -581,6 +586,7 @@ def render_plan_sidebar(lang: str) -> None:
         args=(_import,),
         disabled=busy,
     )
+    _export_button(lang)
     if auth_configured():
         st.caption(t("store_signed_in_as", lang, user=owner))
         if st.button(t("store_sign_out", lang), key="plan_sign_out"):
@@ -593,6 +599,20 @@ def _escape(text: str) -> str:
     for char in "*_`[]()#<>|~!{}":
         out = out.replace(char, "\\" + char)
     return out
+
+
+def _export_button(lang: str) -> None:
+    """The whole plan as a JSON file, the format the import above reads."""
+    plan = current_plan()
+    st.download_button(
+        t("store_export", lang),
+        data=plan_to_json(plan),
+        file_name=safe_filename(plan.name, "json"),
+        mime="application/json",
+        key="plan_export",
+        on_click="ignore",
+        icon=":material/download:",
+    )
 
 
 def _copy_button(lang: str, key: str) -> None:
