@@ -178,3 +178,32 @@ def test_an_unavailable_model_says_so_and_the_embedded_model_stays_usable(monkey
     few_tokens(at, tokens=3).button(key="gen_run").click().run()
     ok(at)
     assert _out(at).strip()
+
+
+def test_a_run_card_reproduces_the_run_in_another_session():
+    at = few_tokens(page(), tokens=6, temperature=0.8)
+    at.number_input(key="gen_seed").set_value(99)
+    at.text_area(key="gen_prompt").set_value("Suggest a team offsite activity.")
+    at.button(key="gen_run").click().run()
+    card = at.session_state["gen_history"][0]
+    original = _out(at)
+
+    other = page()
+    upload = json.dumps(card).encode("utf-8")
+    other.file_uploader(key="gen_card_upload").upload("card.json", upload, "application/json")
+    other.run()
+    ok(other)
+    assert any("Settings loaded from the run card" in s.value for s in other.success)
+    assert other.text_area(key="gen_prompt").value == "Suggest a team offsite activity."
+    assert other.number_input(key="gen_seed").value == 99
+    assert other.slider(key="gen_temperature").value == pytest.approx(0.8)
+    other.button(key="gen_run").click().run()
+    assert _out(other) == original
+
+
+def test_a_file_that_is_not_a_run_card_is_refused():
+    at = page()
+    at.file_uploader(key="gen_card_upload").upload("x.json", b'{"hello": 1}', "application/json")
+    at.run()
+    ok(at)
+    assert any("not a run card" in e for e in errors(at))

@@ -391,3 +391,22 @@ def test_every_message_key_raised_by_the_engine_exists():
     )
     used = set(re.findall(r'"(gen_(?:err|note|load_step)_\w+)"', source))
     assert used and used <= set(strings)
+
+
+def test_the_page_side_of_the_engine_does_not_import_torch():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import planner.textgen, planner.textgen.config, planner.textgen.run\n"
+        "import planner.textgen.holder, planner.textgen.presets, planner.textgen.runcard\n"
+        "import planner.textgen.remote, planner.textgen.settings, planner.textgen.cache\n"
+        "heavy = [m for m in ('torch', 'transformers', 'streamlit') if m in sys.modules]\n"
+        "print(heavy)\n"
+    )
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"
