@@ -509,11 +509,13 @@ class Store:
         """
         with self._tx(write=True) as conn:
             row = self._plan_row(conn, plan_id, owner)
-            if row.version == base_version and self._version_data(
-                conn, plan_id, base_version
-            ) == plan_to_json(plan):
+            if row.version != base_version:
+                raise StaleVersion(plan_id, base_version, row.version)
+            base = self._version_data(conn, plan_id, base_version)
+            if base == plan_to_json(plan):
                 return base_version
-            return self._append_version(conn, plan_id, plan, base_version, owner)
+            changes = describe_changes(_plan_from_row(base), plan)
+            return self._append_version(conn, plan_id, plan, base_version, owner, changes)
 
     def rename(self, plan_id: str, name: str, base_version: int, owner: str = "") -> int:
         with self._tx(write=True) as conn:
