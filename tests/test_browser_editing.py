@@ -41,7 +41,8 @@ def upload(app: AppPage, path: Path) -> None:
 
 
 def test_editing(open_app, sample_team: Team, catalog: Catalog, tmp_path: Path) -> None:
-    app = open_app("team")
+    app = open_app()
+    app.nav("team", app.key("team_sample"))
     app.key("team_sample").get_by_role("button").click()
     expect(app.grid_cells("team_editor", "Gus Okafor")).to_have_count(1)
     app.wait_idle()
