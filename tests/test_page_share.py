@@ -65,8 +65,23 @@ def add_member(at: AppTest, name: str) -> AppTest:
     return at.button(key="t_add").click().run()
 
 
+_stores: dict[str, Store] = {}
+
+
 def store() -> Store:
-    return Store(database_url())
+    """The test's database, opened once per test (as the app opens it once per process)."""
+    url = database_url()
+    if url not in _stores:
+        _stores[url] = Store(url)
+    return _stores[url]
+
+
+@pytest.fixture(autouse=True)
+def _close_stores():
+    yield
+    for opened in _stores.values():
+        opened.close()
+    _stores.clear()
 
 
 def no_exception(at: AppTest) -> None:
