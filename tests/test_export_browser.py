@@ -48,7 +48,9 @@ def svg_titles(data: bytes) -> list[str]:
     return ["".join(el.itertext()) for el in root.iter(f"{SVG_NS}text")]
 
 
-def test_chart_downloads_from_the_coverage_page(open_app, tmp_path: Path) -> None:
+def test_chart_data_and_report_downloads(open_app, browser, tmp_path: Path) -> None:
+    """One user: chart images and the coverage table from the coverage page, an
+    HTML chart that opens offline, the report from the share page."""
     from PIL import Image
 
     app = open_app()
@@ -78,6 +80,9 @@ def test_chart_downloads_from_the_coverage_page(open_app, tmp_path: Path) -> Non
     assert info.value.suggested_filename.endswith(".csv")
     assert "product.mlops" in Path(info.value.path()).read_text(encoding="utf-8-sig")
 
+    html_chart_opens_offline(app, browser, tmp_path)
+    report_download_on_the_share_page(app)
+
 
 def test_two_users_export_different_charts_at_once(open_app) -> None:
     """Each Streamlit session is a server thread; the shared browser is locked."""
@@ -105,9 +110,7 @@ def test_two_users_export_different_charts_at_once(open_app) -> None:
     assert not any(text.startswith("Area coverage") for text in texts_b)
 
 
-def test_html_chart_opens_offline(open_app, browser, tmp_path: Path) -> None:
-    app = open_app()
-    load_sample(app)
+def html_chart_opens_offline(app: AppPage, browser, tmp_path: Path) -> None:
     app.nav("pipeline", app.key("pipeline_diagram"))
     set_lang(app, "English", "pipeline_diagram_download")
     pick(app, "pipeline_diagram", "html")
@@ -128,9 +131,7 @@ def test_html_chart_opens_offline(open_app, browser, tmp_path: Path) -> None:
         offline.close()
 
 
-def test_report_download_on_the_share_page(open_app) -> None:
-    app = open_app()
-    load_sample(app)
+def report_download_on_the_share_page(app: AppPage) -> None:
     app.nav("share", app.key("export_report"))
     app.key("export_report_fmt").get_by_role("radio", name="HTML", exact=True).click()
     # The button of the finished rerun (an older one's download is revoked).
