@@ -146,8 +146,19 @@ def _problem(exc: BaseException) -> str:
 
 def _flash(level: str, key: str, **params: object) -> None:
     """A message for the next run; names are escaped since messages are markdown."""
-    params = {k: _escape(v) if isinstance(v, str) else v for k, v in params.items()}
-    st.session_state.setdefault(_FLASH, []).append((level, key, params))
+    st.session_state.setdefault(_FLASH, []).append((level, key, _escaped(params)))
+
+
+def _escaped(params: dict[str, object]) -> dict[str, object]:
+    return {k: _escape(v) if isinstance(v, str) else v for k, v in params.items()}
+
+
+def _flash_import_error(error: PlanImportError, lang: str) -> None:
+    # Its parameters may quote the file (a key, a value): escaped like names.
+    message = t(error.key, lang, **_escaped(error.params))
+    st.session_state.setdefault(_FLASH, []).append(
+        ("error", "store_import_failed", {"message": message})
+    )
 
 
 def _show_flash(lang: str) -> None:
@@ -391,16 +402,12 @@ def _import(store: Store, owner: str) -> None:
     lang = current_lang()
     if uploaded.size > MAX_IMPORT_BYTES:  # refused before reading it into memory
         error = PlanImportError("store_import_too_big", size=uploaded.size, limit=MAX_IMPORT_BYTES)
-        st.session_state.setdefault(_FLASH, []).append(
-            ("error", "store_import_failed", {"message": error.message(lang)})
-        )
+        _flash_import_error(error, lang)
         return
     try:
         loaded = store.import_plan(uploaded.getvalue(), owner)
     except PlanImportError as exc:
-        st.session_state.setdefault(_FLASH, []).append(
-            ("error", "store_import_failed", {"message": exc.message(lang)})
-        )
+        _flash_import_error(exc, lang)
         return
     _adopt(loaded)
     _flash("success", "store_imported", name=loaded.plan.name)

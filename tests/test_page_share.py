@@ -440,3 +440,16 @@ def test_the_downloaded_plan_imports_back_the_same() -> None:
     raw = plan_to_json(store().load(plan_id).plan)
     imported = store().import_plan(raw)
     assert store().load(imported.id).plan == store().load(plan_id).plan
+
+
+def test_an_import_error_quoting_the_file_shows_it_as_text() -> None:
+    at = editor()
+    evil = {"schema": 1, "name": "x", "team": [{"name": "A", "skills": {"[x](http://e.vil)": 3}}]}
+    data = json.dumps(evil).encode()
+    at.sidebar.file_uploader(key="plan_import").upload("evil.json", data, "application/json")
+    at.run()
+    no_exception(at)
+    message = at.sidebar.error[0].value
+    assert message.startswith("The plan has an invalid value at")
+    assert "[x](http://e.vil)" not in message  # escaped: markdown shows it, never links it
+    assert "\\[x\\]\\(http://e.vil\\)" in message
