@@ -595,7 +595,7 @@ def render_plan_sidebar(lang: str) -> None:
     )
     _export_button(lang)
     if auth_configured():
-        st.caption(t("store_signed_in_as", lang, user=owner))
+        st.caption(t("store_signed_in_as", lang, user=_escape(owner)))
         if st.button(t("store_sign_out", lang), key="plan_sign_out"):
             st.logout()
 
