@@ -98,7 +98,9 @@ def database_url() -> str:
 def _open_store(url: str) -> Store:
     # One engine (and one migration run) per process and database, shared by all
     # sessions; the Store holds no per-user state.
-    return Store(url)
+    store = Store(url)
+    store.purge_deleted()  # plans deleted longer ago than the undo window
+    return store
 
 
 def get_store() -> Store:
