@@ -110,7 +110,7 @@ def _load_card(config: TextgenConfig) -> None:
         request = request_from_card(card)
         s = request.settings.validated(config.max_new_tokens_cap)
     except (ValueError, UnicodeDecodeError, TextgenError) as exc:
-        st.session_state[NOTICE] = ("error", "gen_card_bad", {"detail": str(exc)[:200]})
+        st.session_state[NOTICE] = [("error", "gen_card_bad", {"detail": str(exc)[:200]})]
         return
     st.session_state.update(
         gen_prompt=request.prompt,
@@ -124,7 +124,12 @@ def _load_card(config: TextgenConfig) -> None:
         gen_seed=int(s.seed),
         gen_stop_seqs="\n".join(x.replace("\n", "\\n") for x in s.stop),
     )
-    st.session_state[NOTICE] = ("success", "gen_card_loaded", {})
+    notices = [("success", "gen_card_loaded", {})]
+    spec = str(card.get("model_spec") or card.get("model") or "")
+    current = st.session_state.get("gen_model", "")
+    if card.get("backend") == "local" and spec and spec != current:
+        notices.append(("warning", "gen_card_model_differs", {"model": spec, "current": current}))
+    st.session_state[NOTICE] = notices
 
 
 def _stop_current() -> None:
@@ -248,7 +253,9 @@ def _show_result(ctx: Ctx, run: GenerationRun) -> None:
         cols[0].metric(ctx.t("gen_m_ttft"), "—" if m.ttft_s is None else f"{m.ttft_s:.2f} s")
         cols[1].metric(ctx.t("gen_m_tps"), f"{m.tokens_per_s:.1f}")
         cols[2].metric(ctx.t("gen_m_tokens"), m.tokens)
-        cols[3].metric(ctx.t("gen_m_prompt_tokens"), m.prompt_tokens)
+        cols[3].metric(
+            ctx.t("gen_m_prompt_tokens"), "—" if m.prompt_tokens is None else m.prompt_tokens
+        )
         cols[4].metric(ctx.t("gen_m_total"), f"{m.total_s:.2f} s")
         st.caption(
             ctx.t("gen_m_backend", backend=m.backend, model=m.model, queued=f"{m.queued_s:.2f}")
@@ -406,8 +413,7 @@ def main() -> None:
         st.error(t("gen_err_config", ctx.lang, detail=str(exc)[:300]))
         st.stop()
     _init_state(ctx, config)
-    if notice := st.session_state.pop(NOTICE, None):
-        kind, key, params = notice
+    for kind, key, params in st.session_state.pop(NOTICE, []):
         getattr(st, kind)(ctx.t(key, **params))
 
     st.subheader(ctx.t("gen_section_model"))

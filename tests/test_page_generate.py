@@ -19,6 +19,7 @@ from planner.io import read_team
 from planner.model import Plan
 from planner.textgen.run import Engine, SlotPool
 from planner.textgen.settings import GenRequest, GenSettings
+from tests.support.textgen import llama_server  # noqa: F401
 from tests.test_textgen_core import FakeBackend
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -207,3 +208,19 @@ def test_a_file_that_is_not_a_run_card_is_refused():
     at.run()
     ok(at)
     assert any("not a run card" in e for e in errors(at))
+
+
+def test_the_page_streams_from_the_configured_server(llama_server, monkeypatch):  # noqa: F811
+    monkeypatch.setenv("PLANNER_TEXTGEN_REMOTE_URL", llama_server.url)
+    monkeypatch.setenv("PLANNER_TEXTGEN_REMOTE_MODEL", llama_server.model)
+    at = page()
+    at.get_by_key("gen_backend").set_value("remote").run()
+    ok(at)
+    few_tokens(at, tokens=6).button(key="gen_run").click().run()
+    ok(at)
+    assert not errors(at)
+    assert _out(at).strip()
+    card = at.session_state["gen_history"][0]
+    assert card["backend"] == "remote" and card["model"] == llama_server.model
+    labels = {m.label: m.value for m in at.get_by_key("gen_metrics").metric}
+    assert 1 <= int(labels["Tokens generated"]) <= 6

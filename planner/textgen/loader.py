@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import importlib.metadata
 import importlib.util
-import io
 import os
 import threading
 import time
@@ -90,12 +89,16 @@ def _context_window(model: object, tokenizer: object) -> int:
     return int(window)
 
 
-def _hf_quiet():
-    """Silence transformers' progress bars (they go to the server log otherwise)."""
+def _hf_quiet() -> contextlib.AbstractContextManager:
+    """Fewer transformers progress bars in the server log.
+
+    Not a stderr redirect: that is process-wide, and two loads in two threads could
+    leave sys.stderr pointing at a buffer.
+    """
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()
-    return contextlib.redirect_stderr(io.StringIO())
+    return contextlib.nullcontext()
 
 
 def _load_folder(folder: Path | str, *, local_only: bool) -> tuple[object, object]:

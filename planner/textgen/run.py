@@ -30,7 +30,7 @@ class RunMetrics:
     backend: str
     model: str
     revision: str
-    prompt_tokens: int
+    prompt_tokens: int | None  # None: the server did not say
     tokens: int
     queued_s: float
     ttft_s: float | None  # from the start of generation (slot taken) to the first text
@@ -115,7 +115,7 @@ class GenerationRun:
         self._t_start: float | None = None
         self._t_first: float | None = None
         self._tokens = 0
-        self._prompt_tokens = 0
+        self._prompt_tokens: int | None = None
         self._stop_reason: str | None = None
         self._orphan_timeout_s = orphan_timeout_s
         self._max_run_s = max_run_s
