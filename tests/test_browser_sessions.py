@@ -1,0 +1,83 @@
+"""Journey 6, two users at once: each browser has its own team and sees only its own edits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.support import browser as support
+from tests.support.browser import AppPage
+
+# The fixtures this module uses (assigned, not imported, so arguments may name them).
+app_server, browser, open_app = support.app_server, support.browser, support.open_app
+
+pytestmark = pytest.mark.browser
+
+B_TEAM = """name,role,fte,research.alignment,product.backend,market.marketing
+Mina Park,Founder,1,4,3,2
+Omar Haddad,Engineer,0.5,1,5,0
+"""
+
+
+def members(app: AppPage) -> str:
+    app.nav("", app.metric("Members"))
+    return app.metric("Members").inner_text()
+
+
+def test_two_users(open_app, tmp_path: Path) -> None:
+    # User A: the sample team.
+    a = open_app()
+    a.nav("team", a.key("team_sample"))
+    a.key("team_sample").get_by_role("button").click()
+    expect(a.grid_cells("team_editor", "Gus Okafor")).to_have_count(1)
+    a.wait_idle()
+
+    # User B, in another browser at the same time, starts a plan of its own.
+    # (Without sign-in every local visitor is the same owner and first sees the
+    # latest plan; "New" gives B its own.)
+    b = open_app()
+    b.key("plan_new").get_by_role("button").click()
+    expect(b.key("plan_select").get_by_role("combobox")).to_have_value("New plan")
+    b.wait_idle()
+    b.nav("team", b.key("team_upload"))
+    csv = tmp_path / "b-team.csv"
+    csv.write_text(B_TEAM, encoding="utf-8")
+    b.key("team_upload").locator('input[type="file"]').set_input_files(str(csv))
+    expect(b.main.get_by_text("Loaded 2 members from b-team.csv.")).to_be_visible()
+    expect(b.grid_cells("team_editor", "Alice Chen")).to_have_count(0)
+    b.wait_idle()
+
+    # A edits while B's session is open.
+    a.add_grid_row("team_editor", "Zoe Park")
+    expect(a.page.get_by_test_id("stToast").filter(has_text="Team updated")).to_be_visible()
+    a.wait_idle()
+    # B edits too.
+    b.add_grid_row("team_editor", "Bea Lin")
+    expect(b.page.get_by_test_id("stToast").filter(has_text="Team updated")).to_be_visible()
+    b.wait_idle()
+
+    # Each sees exactly its own team, on every rerun.
+    assert members(a) == "8"
+    assert members(b) == "3"
+    a.nav("team", a.key("team_editor"))
+    b.nav("team", b.key("team_editor"))
+    for name in ("Alice Chen", "Zoe Park"):
+        expect(a.grid_cells("team_editor", name)).to_have_count(1)
+        expect(b.grid_cells("team_editor", name)).to_have_count(0)
+    for name in ("Mina Park", "Bea Lin"):
+        expect(b.grid_cells("team_editor", name)).to_have_count(1)
+        expect(a.grid_cells("team_editor", name)).to_have_count(0)
+    expect(a.key("plan_select").get_by_role("combobox")).to_have_value("My plan")
+    expect(b.key("plan_select").get_by_role("combobox")).to_have_value("New plan")
+    a.shot("user-a-team")
+    b.shot("user-b-team")
+
+    # Coverage follows each user's own team.
+    a.nav("coverage", a.key("coverage_radar"))
+    b.nav("coverage", b.key("coverage_radar"))
+    assert a.metric("Fit").inner_text() != b.metric("Fit").inner_text()
+    for app in (a, b):
+        app.expect_no_exception()
+        assert app.dialogs == []
