@@ -348,7 +348,7 @@ def _next_token_view(ctx: Ctx, holder: ModelHolder | None) -> None:
     if holder is None or not holder.ready:
         st.info(ctx.t("gen_next_needs_local"))
         return
-    from planner.textgen.figures import next_token_figure
+    from planner.textgen.figures import next_token_figure, visible_token
     from planner.textgen.local import argmax_per_position, next_token_candidates, prepare
 
     lm = holder.loaded
@@ -390,10 +390,10 @@ def _next_token_view(ctx: Ctx, holder: ModelHolder | None) -> None:
             [
                 {
                     ctx.t("gen_col_position"): r["position"],
-                    ctx.t("gen_col_token"): repr(r["token"]),
-                    ctx.t("gen_col_predicted"): repr(r["predicted"]),
+                    ctx.t("gen_col_token"): visible_token(r["token"]),
+                    ctx.t("gen_col_predicted"): visible_token(r["predicted"]),
                     ctx.t("gen_col_predicted_prob"): f"{r['predicted_prob']:.1%}",
-                    ctx.t("gen_col_actual"): repr(r["actual"]),
+                    ctx.t("gen_col_actual"): visible_token(r["actual"]),
                     ctx.t("gen_col_actual_prob"): f"{r['actual_prob']:.1%}",
                     ctx.t("gen_col_match"): "✓" if r["match"] else "✗",
                 }

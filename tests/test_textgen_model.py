@@ -211,3 +211,16 @@ def test_an_unavailable_model_is_a_clear_error_offline(tmp_path, monkeypatch):
     with pytest.raises(ModelLoadError) as info:
         load_model(str(tmp_path / "missing.gguf"), config)
     assert info.value.key == "gen_err_model_missing"
+
+
+def test_pieces_of_chinese_characters_show_their_bytes(embedded_model):  # noqa: F811
+    rows = argmax_per_position(embedded_model, "我们的创业公司")
+    shown = [r["token"] for r in rows] + [rows[-1]["actual"]]
+    assert all("\ufffd" not in s for s in shown)
+    raw = b"".join(
+        s.encode("latin-1", "backslashreplace").decode("unicode_escape").encode("latin-1")
+        if "\\x" in s
+        else s.encode("utf-8")
+        for s in shown
+    )
+    assert raw.decode("utf-8") == "我们的创业公司"

@@ -14,6 +14,7 @@ engine:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import torch
 from transformers import (
@@ -194,8 +195,30 @@ class LocalBackend:
 # ---- what the article's sample computed: next-token predictions ----
 
 
-def _token_text(tokenizer: object, token_id: int) -> str:
-    return tokenizer.decode([token_id], skip_special_tokens=False)
+@lru_cache(maxsize=1)
+def _byte_decoder() -> dict[str, int]:
+    """Byte-level BPE's printable stand-ins for bytes, reversed (GPT-2's bytes_to_unicode)."""
+    kept = [*range(ord("!"), ord("~") + 1), *range(ord("¡"), ord("¬") + 1)]
+    kept += range(ord("®"), ord("ÿ") + 1)
+    chars, extra = list(kept), 0
+    for byte in range(256):
+        if byte not in kept:
+            kept.append(byte)
+            chars.append(256 + extra)
+            extra += 1
+    return {chr(c): b for b, c in zip(kept, chars, strict=True)}
+
+
+def token_text(tokenizer: object, token_id: int) -> str:
+    """A token as text; a piece of a multi-byte character shows its bytes (\\xe6\\x88)."""
+    text = tokenizer.decode([token_id], skip_special_tokens=False)
+    if "\ufffd" not in text:
+        return text
+    piece = tokenizer.convert_ids_to_tokens(token_id)
+    decoder = _byte_decoder()
+    if isinstance(piece, str) and piece and all(c in decoder for c in piece):
+        return bytes(decoder[c] for c in piece).decode("utf-8", errors="backslashreplace")
+    return text
 
 
 def next_token_candidates(lm: LoadedModel, ids: list[int], k: int = 10) -> list[dict]:
@@ -208,7 +231,7 @@ def next_token_candidates(lm: LoadedModel, ids: list[int], k: int = 10) -> list[
     probs = torch.softmax(logits, dim=-1)
     top = torch.topk(probs, k)
     return [
-        {"token_id": int(i), "token": _token_text(lm.tokenizer, int(i)), "prob": float(p)}
+        {"token_id": int(i), "token": token_text(lm.tokenizer, int(i)), "prob": float(p)}
         for p, i in zip(top.values, top.indices, strict=True)
     ]
 
@@ -232,10 +255,10 @@ def argmax_per_position(lm: LoadedModel, text: str, max_tokens: int = 24) -> lis
         rows.append(
             {
                 "position": pos,
-                "token": _token_text(lm.tokenizer, ids[pos]),
-                "predicted": _token_text(lm.tokenizer, guess),
+                "token": token_text(lm.tokenizer, ids[pos]),
+                "predicted": token_text(lm.tokenizer, guess),
                 "predicted_prob": float(probs[pos, guess]),
-                "actual": _token_text(lm.tokenizer, actual),
+                "actual": token_text(lm.tokenizer, actual),
                 "actual_prob": float(probs[pos, actual]),
                 "match": guess == actual,
             }
