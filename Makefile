@@ -25,9 +25,14 @@ $(VENV)/.test-installed: $(VENV)/.app-installed requirements-test.txt
 # Built from source with a portable CPU configuration: the native build segfaults
 # on CPUs with AVX-512/AMX. --no-cache-dir: never reuse a wheel built otherwise.
 LLAMA_CMAKE_ARGS := -DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
+# A failed build does not stop `make test`: those tests skip and say why.
 $(VENV)/.server-installed: $(VENV)/.app-installed requirements-server.txt
-	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PIP) --no-cache-dir -r requirements-server.txt
-	touch $@
+	@echo "Building llama-cpp-python[server] from source (a few minutes, once)"
+	if CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PIP) --no-cache-dir -r requirements-server.txt; then \
+	  touch $@; \
+	else \
+	  echo "WARNING: llama-cpp-python[server] did not build; remote-backend tests will skip" >&2; \
+	fi
 
 install: $(VENV)/.app-installed
 install-test: $(VENV)/.test-installed $(VENV)/.server-installed
