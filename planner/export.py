@@ -213,10 +213,15 @@ def _one_shot(fig: dict, opts: dict) -> bytes:
     return result["ok"]
 
 
+# Charts grow with the team (the heatmap has a row per member); past this, a
+# browser canvas or a PDF page gets too large, so very tall charts are squeezed.
+MAX_HEIGHT = 6000
+
+
 def _size(fig: go.Figure, width: int | None, height: int | None) -> tuple[int, int]:
     return (
         int(width or fig.layout.width or EXPORT_WIDTH),
-        int(height or fig.layout.height or 450),
+        min(MAX_HEIGHT, int(height or fig.layout.height or 450)),
     )
 
 
@@ -589,7 +594,7 @@ def _table_figure(
 def _page_layout(fig: go.Figure, title: str | None = None) -> go.Figure:
     fig.update_layout(
         width=PAGE_WIDTH,
-        height=max(PAGE_HEIGHT, int(fig.layout.height or 0)),
+        height=min(MAX_HEIGHT, max(PAGE_HEIGHT, int(fig.layout.height or 0))),
         font={"family": charts.FONT},
         margin={"l": 40, "r": 40, "t": 80, "b": 50},
         template="plotly_white",
