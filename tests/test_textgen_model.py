@@ -224,3 +224,13 @@ def test_pieces_of_chinese_characters_show_their_bytes(embedded_model):  # noqa:
         for s in shown
     )
     assert raw.decode("utf-8") == "我们的创业公司"
+
+
+def test_a_local_model_folder_loads_by_path(embedded_model, textgen_config):  # noqa: F811
+    folder = gguf_cache_dir(embedded_model_gguf(), textgen_config)  # a plain HF model folder
+    lm = load_model(str(folder), textgen_config)
+    assert lm.source == "folder" and lm.name == folder.name
+    assert lm.has_chat_template and lm.context_window == embedded_model.context_window
+    req = tg.request("Hi", mode="completion", temperature=0, max_new_tokens=4)
+    ours = tg.local_engine(lm).generate(req, 60).text
+    assert ours == tg.local_engine(embedded_model).generate(req, 60).text
