@@ -28,7 +28,7 @@ RUN pip install -r requirements.txt \
 COPY .streamlit/config.toml .streamlit/config.toml
 COPY app.py ./
 COPY components components
-COPY pages pages
+COPY views views
 COPY planner planner
 COPY data data
 

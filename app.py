@@ -9,13 +9,13 @@ st.set_page_config(page_title="AI Startup Talent Planner", page_icon="🧭", lay
 
 # (file, url path, title key, icon); "" is the overview at "/".
 PAGES = [
-    ("pages/overview.py", "", "nav_overview", ":material/home:"),
-    ("pages/team.py", "team", "nav_team", ":material/group:"),
-    ("pages/model.py", "model", "nav_model", ":material/storefront:"),
-    ("pages/coverage.py", "coverage", "nav_coverage", ":material/radar:"),
-    ("pages/pipeline.py", "pipeline", "nav_pipeline", ":material/account_tree:"),
-    ("pages/generate.py", "generate", "nav_generate", ":material/chat:"),
-    ("pages/share.py", "share", "nav_share", ":material/share:"),
+    ("views/overview.py", "", "nav_overview", ":material/home:"),
+    ("views/team.py", "team", "nav_team", ":material/group:"),
+    ("views/model.py", "model", "nav_model", ":material/storefront:"),
+    ("views/coverage.py", "coverage", "nav_coverage", ":material/radar:"),
+    ("views/pipeline.py", "pipeline", "nav_pipeline", ":material/account_tree:"),
+    ("views/generate.py", "generate", "nav_generate", ":material/chat:"),
+    ("views/share.py", "share", "nav_share", ":material/share:"),
 ]
 
 mark_routed()

@@ -43,7 +43,7 @@ def generated_team(size: int, seed: int = 7) -> Team:
 
 
 def time_page(plan: Plan, repeats: int) -> list[float]:
-    at = AppTest.from_file(str(ROOT / "pages" / "coverage.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "views" / "coverage.py"), default_timeout=120)
     at.session_state["plan"] = plan
     at.run()  # first run imports and warms caches; not counted
     assert not at.exception, [e.value for e in at.exception]

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(
-        not (ROOT / "pages" / "generate.py").exists(), reason="pages/generate.py does not exist yet"
+        not (ROOT / "views" / "generate.py").exists(), reason="views/generate.py does not exist yet"
     ),
 ]
 

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(
-        not (ROOT / "pages" / "share.py").exists(), reason="pages/share.py does not exist yet"
+        not (ROOT / "views" / "share.py").exists(), reason="views/share.py does not exist yet"
     ),
 ]
 

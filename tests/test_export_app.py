@@ -27,7 +27,7 @@ from tests.support.export import (  # noqa: F401
     tricky_team,
 )
 
-PAGES = Path(__file__).resolve().parent.parent / "pages"
+PAGES = Path(__file__).resolve().parent.parent / "views"
 TIMEOUT = 60
 PAGE_CHARTS = {
     "coverage": [

@@ -23,7 +23,7 @@ from tests.support.textgen import llama_server  # noqa: F401
 from tests.test_textgen_core import FakeBackend
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGE = str(ROOT / "pages" / "generate.py")
+PAGE = str(ROOT / "views" / "generate.py")
 TIMEOUT = 180
 
 pytestmark = pytest.mark.model

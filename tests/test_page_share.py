@@ -21,7 +21,7 @@ from planner.i18n import t
 from planner.store import MAX_IMPORT_BYTES, Store
 
 TIMEOUT = 60
-SHARE_PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "share.py")
+SHARE_PAGE = str(Path(__file__).resolve().parent.parent / "views" / "share.py")
 
 
 def editor_app() -> None:
@@ -377,7 +377,7 @@ def test_a_share_link_through_the_router_stays_read_only_on_every_page() -> None
     no_exception(at)
     assert at.session_state["read_only"] is True
     assert at.button(key="plan_copy_shared")
-    at.switch_page("pages/share.py").run()
+    at.switch_page("views/share.py").run()
     no_exception(at)
     assert at.session_state["read_only"] is True
     assert at.button(key="share_copy")
