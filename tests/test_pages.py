@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from planner.io import team_to_bytes
 from planner.model import Member, Team
 
-PAGES = Path(__file__).resolve().parent.parent / "pages"
+PAGES = Path(__file__).resolve().parent.parent / "views"
 TIMEOUT = 60
 
 

@@ -23,12 +23,12 @@ else:
 
 st.subheader(ctx.t("overview_pages"))
 for path, key in [
-    ("pages/team.py", "overview_link_team"),
-    ("pages/model.py", "overview_link_model"),
-    ("pages/coverage.py", "overview_link_coverage"),
-    ("pages/pipeline.py", "overview_link_pipeline"),
-    ("pages/generate.py", "overview_link_generate"),
-    ("pages/share.py", "overview_link_share"),
+    ("views/team.py", "overview_link_team"),
+    ("views/model.py", "overview_link_model"),
+    ("views/coverage.py", "overview_link_coverage"),
+    ("views/pipeline.py", "overview_link_pipeline"),
+    ("views/generate.py", "overview_link_generate"),
+    ("views/share.py", "overview_link_share"),
 ]:
     if is_routed():
         st.page_link(path, label=ctx.t(key))
