@@ -55,6 +55,29 @@ def engine_generate(engine, request) -> tuple[float, int, float]:
     return m.tokens_per_s, m.tokens, m.ttft_s
 
 
+def overhead_ms(lm, tokens: int = 96) -> float:
+    """What the engine adds per token besides the model: incremental decode, stop checks."""
+    import torch
+
+    from planner.textgen.local import RunStop, RunStreamer
+    from planner.textgen.run import GenerationRun
+    from planner.textgen.settings import GenRequest
+
+    class Idle:
+        name, model_name, revision = "bench", "bench", "bench"
+
+    run = GenerationRun(GenRequest(PROMPT), Idle())
+    streamer = RunStreamer(lm.tokenizer, run, ("</s>",))
+    stop = RunStop(run, streamer)
+    ids = lm.tokenizer(PROMPT * 8)["input_ids"][:tokens]
+    streamer.put(torch.tensor([ids[:3]]))  # the prompt
+    start = time.perf_counter()
+    for token in ids:
+        streamer.put(torch.tensor([token]))
+        stop(torch.tensor([[token]]), None)
+    return (time.perf_counter() - start) / len(ids) * 1000
+
+
 def server_tokens_per_s(gguf: Path, prompt: str, tokens: int) -> str:
     try:
         import httpx
@@ -152,6 +175,9 @@ def main() -> None:
     runs = [round(r, 1) for r in engine_rates]
     print(f"engine (streamed, stoppable): {engine_rate:.1f} tok/s (runs: {runs})")
     print(f"engine time to first token: {statistics.median(ttfts) * 1000:.0f} ms (median)")
+    print(
+        f"engine per-token bookkeeping (streamer + stop check, no model): {overhead_ms(lm):.3f} ms"
+    )
 
     if not args.no_server:
         server = server_tokens_per_s(embedded_gguf(), PROMPT, args.tokens)
