@@ -184,16 +184,40 @@ def app_server(tmp_path_factory: pytest.TempPathFactory, request) -> Iterator[Ap
         _stop(process)
 
 
+_SHARED: dict[str, object] = {}
+
+
+def _close_browser() -> None:
+    browser = _SHARED.pop("browser", None)
+    playwright = _SHARED.pop("playwright", None)
+    with contextlib.suppress(Exception):
+        if browser is not None:
+            browser.close()  # type: ignore[attr-defined]
+    with contextlib.suppress(Exception):
+        if playwright is not None:
+            playwright.stop()  # type: ignore[attr-defined]
+
+
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """Debian's Chromium, headless (never Playwright's downloaded browser)."""
-    path = shutil.which("chromium")
-    if path is None:
-        pytest.fail("chromium is not installed: run `make system-deps` (apt-get install chromium)")
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def browser(request) -> Browser:
+    """Debian's Chromium, headless (never Playwright's downloaded browser).
+
+    Each test module binds this fixture in its own namespace, which makes pytest
+    hold one fixture per module; Playwright's sync API allows one instance per
+    thread, so all of them share the one started here, closed when pytest ends."""
+    if "browser" not in _SHARED:
+        path = shutil.which("chromium")
+        if path is None:
+            pytest.fail(
+                "chromium is not installed: run `make system-deps` (apt-get install chromium)"
+            )
+        playwright = sync_playwright().start()
+        _SHARED["playwright"] = playwright
+        request.config.add_cleanup(_close_browser)
+        _SHARED["browser"] = playwright.chromium.launch(
+            executable_path=path, headless=True, args=CHROMIUM_ARGS
+        )
+    return _SHARED["browser"]  # type: ignore[return-value]
 
 
 def _slug(text: str) -> str:
