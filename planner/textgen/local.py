@@ -13,6 +13,7 @@ engine:
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -34,6 +35,12 @@ from planner.textgen.errors import TextgenError
 from planner.textgen.loader import LoadedModel
 from planner.textgen.run import GenerationRun, StopFilter
 from planner.textgen.settings import GenRequest, GenSettings
+
+# A fast tokenizer is one Rust object behind PyO3 borrow checks, and transformers
+# re-sets its truncation state on calls: two threads tokenizing at once can fail
+# with "RuntimeError: Already borrowed" (huggingface/transformers#47085). Runs and
+# sessions share the tokenizer, so every call here takes this lock (microseconds).
+TOKENIZER_LOCK = threading.RLock()
 
 
 class SeededSampler(LogitsProcessor):
@@ -81,7 +88,8 @@ class RunStreamer(BaseStreamer):
         new = value.reshape(-1).tolist()
         self.ids.extend(new)
         self.run.count_tokens(len(new))
-        text = self.tokenizer.decode(self.ids, skip_special_tokens=True)
+        with TOKENIZER_LOCK:
+            text = self.tokenizer.decode(self.ids, skip_special_tokens=True)
         # A multi-byte character split across tokens decodes to U+FFFD until complete.
         if text.endswith("\ufffd") or not text.startswith(self.shown):
             return
@@ -89,7 +97,8 @@ class RunStreamer(BaseStreamer):
         self.run.emit(self.filter.feed(piece))
 
     def end(self) -> None:
-        text = self.tokenizer.decode(self.ids, skip_special_tokens=True)
+        with TOKENIZER_LOCK:
+            text = self.tokenizer.decode(self.ids, skip_special_tokens=True)
         if text.startswith(self.shown) and len(text) > len(self.shown):
             self.run.emit(self.filter.feed(text[len(self.shown) :]))
             self.shown = text
@@ -120,11 +129,13 @@ def prompt_ids(lm: LoadedModel, request: GenRequest) -> list[int]:
         if request.system.strip():
             messages.append({"role": "system", "content": request.system})
         messages.append({"role": "user", "content": request.prompt})
-        ids = tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True)
+        with TOKENIZER_LOCK:
+            ids = tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True)
         if isinstance(ids, dict) or hasattr(ids, "keys"):  # BatchEncoding in newer versions
             ids = ids["input_ids"]
         return list(ids)
-    return list(tokenizer(request.prompt, add_special_tokens=True)["input_ids"])
+    with TOKENIZER_LOCK:
+        return list(tokenizer(request.prompt, add_special_tokens=True)["input_ids"])
 
 
 def prepare(lm: LoadedModel, request: GenRequest) -> PreparedPrompt:
@@ -211,10 +222,11 @@ def _byte_decoder() -> dict[str, int]:
 
 def token_text(tokenizer: object, token_id: int) -> str:
     """A token as text; a piece of a multi-byte character shows its bytes (\\xe6\\x88)."""
-    text = tokenizer.decode([token_id], skip_special_tokens=False)
+    with TOKENIZER_LOCK:
+        text = tokenizer.decode([token_id], skip_special_tokens=False)
+        piece = tokenizer.convert_ids_to_tokens(token_id)
     if "\ufffd" not in text:
         return text
-    piece = tokenizer.convert_ids_to_tokens(token_id)
     decoder = _byte_decoder()
     if isinstance(piece, str) and piece and all(c in decoder for c in piece):
         return bytes(decoder[c] for c in piece).decode("utf-8", errors="backslashreplace")
@@ -242,7 +254,8 @@ def argmax_per_position(lm: LoadedModel, text: str, max_tokens: int = 24) -> lis
     This is what "generating" by argmax over the logits of a whole sequence computes:
     one prediction per position, each conditioned on the true text before it.
     """
-    ids = list(lm.tokenizer(text, add_special_tokens=False)["input_ids"])[:max_tokens]
+    with TOKENIZER_LOCK:
+        ids = list(lm.tokenizer(text, add_special_tokens=False)["input_ids"])[:max_tokens]
     if len(ids) < 2:
         raise TextgenError("gen_err_short_text")
     with torch.inference_mode():
