@@ -210,10 +210,10 @@ def test_a_file_that_is_not_a_run_card_is_refused():
     assert any("not a run card" in e for e in errors(at))
 
 
-def test_the_page_streams_from_the_configured_server(llama_server, monkeypatch):  # noqa: F811
-    monkeypatch.setenv("PLANNER_TEXTGEN_REMOTE_URL", llama_server.url)
-    monkeypatch.setenv("PLANNER_TEXTGEN_REMOTE_MODEL", llama_server.model)
-    at = page()
+def test_the_page_streams_from_the_server_in_secrets(llama_server):  # noqa: F811
+    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+    at.secrets["textgen"] = {"remote_url": llama_server.url, "remote_model": llama_server.model}
+    at.run()
     at.get_by_key("gen_backend").set_value("remote").run()
     ok(at)
     few_tokens(at, tokens=6).button(key="gen_run").click().run()
