@@ -387,6 +387,8 @@ class AppPage:
 def open_app(browser: Browser, app_server: AppServer, request) -> Iterator[Callable[..., AppPage]]:
     """Factory: ``open_app(path="", query="", locale="en-US")`` -> a fresh user's tab."""
     journey = _slug(request.node.name.removeprefix("test_"))
+    # The folder shows this run only (no FAILED shot left over from an older run).
+    shutil.rmtree(ARTIFACTS / journey, ignore_errors=True)
     opened: list[AppPage] = []
 
     def _open(path: str = "", query: str = "", *, locale: str = "en-US", **ctx) -> AppPage:
