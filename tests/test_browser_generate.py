@@ -90,6 +90,7 @@ def test_generate(open_app) -> None:
     app.page.wait_for_function(
         "() => (window.__genLengths || []).some(n => n > 30)", timeout=RUN_TIMEOUT_MS
     )
+    app.shot("03-streaming", settle=False)
     app.key("gen_stop").get_by_role("button").click()
     expect(app.main.get_by_text("Stopped on request; the text so far is kept.")).to_be_visible(
         timeout=RUN_TIMEOUT_MS
@@ -100,5 +101,5 @@ def test_generate(open_app) -> None:
     assert 0 < value < 400, f"stopped run generated {value} tokens"
     assert output_text(app).strip(), "the stopped run lost its text"
     app.expect_no_exception()
-    app.shot("03-stopped-run")
+    app.shot("04-stopped-run")
     assert app.dialogs == []

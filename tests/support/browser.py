@@ -362,8 +362,10 @@ class AppPage:
     def expect_no_exception(self) -> None:
         expect(self.exceptions).to_have_count(0)
 
-    def shot(self, name: str) -> Path:
-        """A full-page screenshot under test-artifacts/<journey>/<name>.png."""
+    def shot(self, name: str, settle: bool = True) -> Path:
+        """A full-page screenshot under test-artifacts/<journey>/<name>.png.
+
+        `settle=False` takes it while a script still runs (a stream coming in)."""
         path = ARTIFACTS / self.journey / f"{_slug(name)}.png"
         path.parent.mkdir(parents=True, exist_ok=True)
         # Streamlit scrolls inside its main section, not the document, so a
@@ -376,7 +378,8 @@ class AppPage:
         )
         self.page.set_viewport_size({"width": size["width"], "height": min(int(height), 8000)})
         try:
-            self.wait_idle()
+            if settle:
+                self.wait_idle()
             self.page.screenshot(path=str(path), full_page=True, animations="disabled")
         finally:
             self.page.set_viewport_size(size)
