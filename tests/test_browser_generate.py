@@ -40,7 +40,9 @@ WATCH_OUTPUT = """() => {
         const seen = window.__genLengths;
         if (now !== before && seen[seen.length - 1] !== now.length) seen.push(now.length);
     };
-    new MutationObserver(note).observe(document.body,
+    if (window.__genObserver) window.__genObserver.disconnect();  // the last run's
+    window.__genObserver = new MutationObserver(note);
+    window.__genObserver.observe(document.body,
         {subtree: true, childList: true, characterData: true});
 }"""
 
