@@ -65,7 +65,7 @@ def test_export(open_app, sample_team: Team, catalog: Catalog, tmp_path: Path) -
     assert colours is None or len(colours) > 16, "the PNG is (nearly) one colour: blank"
     extrema = pixels.getextrema()
     assert any(lo < 128 < hi for lo, hi in extrema), f"no contrast in the PNG: {extrema}"
-    image.save(support.ARTIFACTS / app.journey / "downloaded-coverage-radar.png")
+    image.save(app.artifact("downloaded-coverage-radar.png"))
 
     # The same chart as HTML: a standalone page that draws the chart offline.
     app.key("coverage_radar_export_fmt").get_by_role("radio", name="HTML").click()
@@ -86,7 +86,7 @@ def test_export(open_app, sample_team: Team, catalog: Catalog, tmp_path: Path) -
         f"Area coverage: team vs. requirement (fit {fit})"
     )
     expect(viewer.locator(".main-svg").first).to_contain_text("Algorithm research")
-    viewer.screenshot(path=str(support.ARTIFACTS / app.journey / "downloaded-radar-html.png"))
+    viewer.screenshot(path=str(app.artifact("downloaded-radar-html.png")))
     viewer.close()
     app.shot("coverage-after-downloads")
     app.expect_no_exception()

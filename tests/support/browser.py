@@ -362,12 +362,17 @@ class AppPage:
     def expect_no_exception(self) -> None:
         expect(self.exceptions).to_have_count(0)
 
+    def artifact(self, filename: str) -> Path:
+        """A path for a file this journey keeps (a download), beside its screenshots."""
+        path = ARTIFACTS / self.journey / filename
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+
     def shot(self, name: str, settle: bool = True) -> Path:
         """A full-page screenshot under test-artifacts/<journey>/<name>.png.
 
         `settle=False` takes it while a script still runs (a stream coming in)."""
-        path = ARTIFACTS / self.journey / f"{_slug(name)}.png"
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path = self.artifact(f"{_slug(name)}.png")
         # Streamlit scrolls inside its main section, not the document, so a
         # full-page shot would stop at the viewport: grow the viewport instead.
         size = self.page.viewport_size or {"width": 1400, "height": 1000}
