@@ -82,7 +82,10 @@ def test_editing(open_app, sample_team: Team, catalog: Catalog, tmp_path: Path) 
     app.nav("team", app.key("team_upload"))
     good = tmp_path / "new-team.csv"
     good.write_text(UPLOADED, encoding="utf-8")
-    upload(app, good)
+    # As a founder does it: the uploader's button opens the file chooser.
+    with app.page.expect_file_chooser() as chooser:
+        app.key("team_upload").get_by_role("button", name="Upload", exact=True).click()
+    chooser.value.set_files(str(good))
     expect(app.main.get_by_text("Loaded 2 members from new-team.csv.")).to_be_visible()
     expect(app.grid_cells("team_editor", "Omar Haddad")).to_have_count(1)
     expect(app.grid_cells("team_editor", "Alice Chen")).to_have_count(0)
