@@ -12,6 +12,7 @@ from datetime import datetime
 import streamlit as st
 
 from components.state import Ctx, page_setup
+from components.ui import show_chart
 from planner.i18n import t
 from planner.textgen.config import EMBEDDED, TextgenConfig, load_config
 from planner.textgen.errors import TextgenError
@@ -370,7 +371,7 @@ def _next_token_view(ctx: Ctx, holder: ModelHolder | None) -> None:
             ctx.t("gen_next_axis_prob"),
             ctx.t("gen_next_axis_token"),
         )
-        st.plotly_chart(fig, key="gen_next_chart")
+        show_chart(fig, "gen_next_chart", ctx)
         share = sum(c["prob"] for c in candidates)
         st.caption(ctx.t("gen_next_covered", share=f"{share:.1%}"))
 
