@@ -8,13 +8,29 @@ OpenAI streaming format.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
 from collections.abc import Iterator
 
 import httpx
 
 from planner.textgen.errors import BackendError
 from planner.textgen.run import GenerationRun, StopFilter
+
+
+def _abort(response: httpx.Response) -> None:
+    """End a read that is blocked on a silent server, from another thread.
+
+    Closing the response alone does not always wake a thread blocked in recv();
+    shutting the socket down does, at once.
+    """
+    stream = response.extensions.get("network_stream")
+    sock = stream.get_extra_info("socket") if stream is not None else None
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+    response.close()
 
 
 def _base(url: str) -> str:
@@ -116,8 +132,7 @@ class RemoteBackend:
                 httpx.Client(timeout=self._timeout, headers=self._headers) as client,
                 client.stream("POST", self.base + path, json=body) as response,
             ):
-                # Closing the response from the session's thread ends a blocked read.
-                run.on_stop(response.close)
+                run.on_stop(lambda: _abort(response))
                 if response.status_code != 200:
                     response.read()
                     raise BackendError(
