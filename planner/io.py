@@ -212,13 +212,22 @@ def _decode_text(data: bytes) -> str:
         raise TeamImportError("err_encoding") from None
 
 
+def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
+    """Comma unless the header only makes sense split otherwise (a European
+    Excel writes ';'). The header decides, not the data: a name such as
+    '"; DROP TABLE' must not turn a comma file into a semicolon one."""
+    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
+    if "name" in (h.strip().lower() for h in header):
+        return csv.excel
+    try:
+        return csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        return csv.excel
+
+
 def _parse_csv(data: bytes, catalog: Catalog) -> ImportResult:
     text = _decode_text(data)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    rows = list(csv.reader(io.StringIO(text), dialect))
+    rows = list(csv.reader(io.StringIO(text), _dialect(text)))
     if not rows:
         raise TeamImportError("err_empty")
     return team_from_rows(rows[0], rows[1:], catalog)

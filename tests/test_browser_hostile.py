@@ -119,14 +119,6 @@ def upload_and_check(open_app, upload: Path) -> None:
     again.shot("04-reloaded-pipeline")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="planner/io.py _parse_csv: csv.Sniffer(delimiters=',;\\t') takes ';' inside the "
-    "quoted name '\"; DROP TABLE plans; --' for the delimiter, so the upload is refused "
-    "with 'The file has no \"name\" column' (the app's own CSV export of such a team "
-    "does not upload back either)",
-)
 def test_hostile_names_csv(open_app, tmp_path: Path) -> None:
     """The journey as written: the names arrive in a CSV upload."""
     upload_and_check(open_app, hostile_csv(tmp_path / "hostile.csv"))

@@ -200,3 +200,14 @@ team_strategy = st.lists(
 @given(team=team_strategy, fmt=st.sampled_from(["csv", "json", "xlsx"]))
 def test_any_team_round_trips(team, fmt, catalog):
     assert parse_team(team_to_bytes(team, fmt, catalog), f"t.{fmt}", catalog).team == team
+
+
+def test_a_semicolon_inside_a_quoted_name_keeps_the_comma_dialect(catalog):
+    team = Team(
+        members=(
+            Member(name='"; DROP TABLE plans; --', skills={"data.quality": 2}),
+            Member(name="a;b;c", role="x;y"),
+        )
+    )
+    data = team_to_bytes(team, "csv", catalog)
+    assert parse_team(data, "t.csv", catalog).team == team
