@@ -72,7 +72,12 @@ def fit_comparison(
             hovertemplate="%{y}: %{x:.1%}<extra></extra>",
         )
     )
-    fig.update_xaxes(range=[0, 1], tickformat=".0%", title=t("axis_fit", lang))
+    fig.update_xaxes(
+        range=[0, 1.02],
+        tickvals=[0, 0.2, 0.4, 0.6, 0.8, 1.0],
+        tickformat=".0%",
+        title=t("axis_fit", lang),
+    )
     fig.update_yaxes(autorange="reversed")
     return _layout(fig, t("chart_fit_title", lang), height=120 + 50 * len(order))
 
@@ -80,7 +85,8 @@ def fit_comparison(
 def coverage_radar(report: CoverageReport, catalog: Catalog, lang: str) -> go.Figure:
     """Area coverage of the team against the requirement (100%) per applicable area."""
     areas = [a for a in AREAS if report.areas.get(a) and report.areas[a].coverage is not None]
-    theta = [catalog.area_label(a, lang) for a in areas]
+    # Two-word English names on two lines: the circle keeps its size in a half column.
+    theta = [plain(catalog.area_label(a, lang)).replace(" ", "<br>", 1) for a in areas]
     values = [report.areas[a].coverage for a in areas]
     closed = theta + theta[:1]
     fig = go.Figure()
@@ -103,13 +109,24 @@ def coverage_radar(report: CoverageReport, catalog: Catalog, lang: str) -> go.Fi
             hovertemplate="%{theta}: %{r:.0%}<extra></extra>",
         )
     )
-    fig.update_layout(polar={"radialaxis": {"range": [0, 1], "tickformat": ".0%"}})
+    # Ticks along the diagonal, where no area name stands (areas sit at 0/90/180/270°).
+    fig.update_layout(
+        polar={
+            "radialaxis": {
+                "range": [0, 1],
+                "tickformat": ".0%",
+                "angle": 45,
+                "tickangle": 45,
+                "tickfont": {"size": 10},
+            }
+        }
+    )
     title = t("chart_radar_title", lang, fit=f"{report.fit:.0%}")
     _layout(fig, title, height=480)
     # Room for the area names around the circle; the legend goes below it.
     fig.update_layout(
-        margin={"l": 90, "r": 90, "t": 80, "b": 50},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.05, "xanchor": "center", "x": 0.5},
+        margin={"l": 90, "r": 90, "t": 100, "b": 70},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.14, "xanchor": "center", "x": 0.5},
     )
     return fig
 
@@ -287,13 +304,18 @@ _BOX_W, _BOX_H = 0.45, 0.18
 _NAMES_PER_LINE = 2
 
 
+def _short(name: str, limit: int = 16) -> str:
+    """A name that fits a stage box; the table beside the diagram has it whole."""
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
 def _stage_label(stage: Stage, lang: str) -> str:
     """Bold stage name, coverage, covering people two to a line, blocking mark."""
     lines = ["<b>" + plain(stage.label) + "</b>"]
     if stage.coverage is not None:
         lines.append(f"{stage.coverage:.0%}")
     if stage.id != "team_building" and stage.people:
-        shown = [plain(n) for n in stage.people[:4]]
+        shown = [plain(_short(n)) for n in stage.people[:4]]
         for i in range(0, len(shown), _NAMES_PER_LINE):
             lines.append(", ".join(shown[i : i + _NAMES_PER_LINE]))
         if len(stage.people) > 4:
