@@ -276,6 +276,8 @@ def _init_shared(token: str, lang: str) -> None:
         # One message for unknown, malformed, revoked and deleted: it reveals nothing.
         st.session_state[PLAN] = Plan()
         st.error(t("share_invalid", lang))
+        # Not a dead end: the visitor can go on to the app with plans of their own.
+        st.button(t("share_exit", lang), key="share_invalid_exit", on_click=_leave_share_mode)
         st.stop()
     if st.session_state.get(_SHARED) != (shared.id, shared.version):
         first = _SHARED not in st.session_state

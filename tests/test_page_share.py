@@ -453,3 +453,15 @@ def test_an_import_error_quoting_the_file_shows_it_as_text() -> None:
     assert message.startswith("The plan has an invalid value at")
     assert "[x](http://e.vil)" not in message  # escaped: markdown shows it, never links it
     assert "\\[x\\]\\(http://e.vil\\)" in message
+
+
+def test_a_refused_link_offers_a_way_into_the_app() -> None:
+    at = share_page()
+    at.query_params["share"] = secrets.token_urlsafe(32)
+    at.run()
+    assert at.error[0].value == t("share_invalid", "en")
+    at.button(key="share_invalid_exit").click().run()
+    no_exception(at)
+    assert not at.error
+    assert "share" not in at.query_params
+    assert at.get_by_key("share_create") is not None  # a plan of their own to share
