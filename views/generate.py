@@ -193,16 +193,19 @@ def _local_holder(ctx: Ctx, config: TextgenConfig) -> ModelHolder | None:
     """The holder of the chosen model, or of the embedded one when that fails."""
     spec = (st.session_state["gen_model"] or "").strip() or EMBEDDED
     holder = _holder(spec, config)
+    # The status box of a load in this run already says "ready"; say it once.
+    was_ready = holder.ready
     if _show_loading(ctx, holder):
-        lm = holder.loaded
-        st.caption(
-            ctx.t(
-                "gen_loaded",
-                model=lm.name,
-                source=ctx.t(f"gen_source_{lm.source}"),
-                seconds=f"{lm.load_s:.1f}",
+        if was_ready:
+            lm = holder.loaded
+            st.caption(
+                ctx.t(
+                    "gen_loaded",
+                    model=lm.name,
+                    source=ctx.t(f"gen_source_{lm.source}"),
+                    seconds=f"{lm.load_s:.1f}",
+                )
             )
-        )
         return holder
     st.error(_message(ctx, holder.error))
     if spec == EMBEDDED:
@@ -282,7 +285,11 @@ def _show_result(ctx: Ctx, run: GenerationRun) -> None:
 def _output(ctx: Ctx) -> None:
     run: GenerationRun | None = st.session_state.get(CURRENT)
     st.subheader(ctx.t("gen_output_title"))
-    with st.container(key="gen_output", border=True):
+    output = st.container(key="gen_output", border=True)
+    # One slot for the whole result, placed before streaming starts: it replaces the
+    # previous run's metrics at once instead of leaving them faded on screen.
+    result = st.empty()
+    with output:
         if run is None:
             st.caption(ctx.t("gen_output_empty"))
             return
@@ -293,7 +300,8 @@ def _output(ctx: Ctx) -> None:
             st.write_stream(_stream(run, st.empty(), ctx))
             run.wait(10)
     if run.done:
-        _show_result(ctx, run)
+        with result.container():
+            _show_result(ctx, run)
 
 
 def _settings_form(ctx: Ctx, config: TextgenConfig) -> None:
