@@ -301,12 +301,22 @@ _POSITIONS = {
     "innovation": (3.1, 0.55),
 }
 _BOX_W, _BOX_H = 0.45, 0.18
-_NAMES_PER_LINE = 2
 
 
-def _short(name: str, limit: int = 16) -> str:
+def _short(name: str, limit: int = 30) -> str:
     """A name that fits a stage box; the table beside the diagram has it whole."""
     return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+def _name_lines(names: list[str], width: int = 30) -> list[str]:
+    """Names packed into lines of at most `width` characters (one long name a line)."""
+    lines: list[str] = []
+    for name in names:
+        if lines and len(lines[-1]) + 2 + len(name) <= width:
+            lines[-1] += ", " + name
+        else:
+            lines.append(name)
+    return lines
 
 
 def _stage_label(stage: Stage, lang: str) -> str:
@@ -315,9 +325,8 @@ def _stage_label(stage: Stage, lang: str) -> str:
     if stage.coverage is not None:
         lines.append(f"{stage.coverage:.0%}")
     if stage.id != "team_building" and stage.people:
-        shown = [plain(_short(n)) for n in stage.people[:4]]
-        for i in range(0, len(shown), _NAMES_PER_LINE):
-            lines.append(", ".join(shown[i : i + _NAMES_PER_LINE]))
+        # Packed before escaping: widths count what the reader sees, not entities.
+        lines += [plain(line) for line in _name_lines([_short(n) for n in stage.people[:4]])]
         if len(stage.people) > 4:
             lines[-1] += f" +{len(stage.people) - 4}"
     if stage.blocking:

@@ -85,7 +85,8 @@ def test_export(open_app, sample_team: Team, catalog: Catalog, tmp_path: Path) -
     expect(viewer.locator(".main-svg .gtitle")).to_have_text(
         f"Area coverage: team vs. requirement (fit {fit})"
     )
-    expect(viewer.locator(".main-svg").first).to_contain_text("Algorithm research")
+    # The radar writes two-word area names on two lines (two SVG tspans).
+    expect(viewer.locator(".main-svg").first).to_contain_text(re.compile(r"Algorithm\s*research"))
     viewer.screenshot(path=str(app.artifact("downloaded-radar-html.png")))
     viewer.close()
     app.shot("coverage-after-downloads")

@@ -60,7 +60,9 @@ def run_prompt(app: AppPage, prompt: str) -> None:
 
 def test_generate(open_app) -> None:
     app = open_app()
-    app.nav("generate", app.key("gen_prompt"))
+    # The model box shows at once; the prompt and Run wait for the model, which on a
+    # fresh machine is first converted from its GGUF file (tens of seconds).
+    app.nav("generate", app.key("gen_run"), timeout_ms=LOAD_TIMEOUT_MS)
     run = app.key("gen_run").get_by_role("button")
     expect(run).to_be_enabled(timeout=LOAD_TIMEOUT_MS)
     app.wait_idle()

@@ -286,7 +286,8 @@ def test_owner_lists_and_revokes_links_then_the_link_is_dead() -> None:
     assert page.caption and t("share_none", "en") in [c.value for c in page.caption]
     viewer = share_page(query_params={"share": token})
     assert [e.value for e in viewer.error] == [t("share_invalid", "en")]
-    assert not viewer.button
+    # Nothing of the plan: only the way back into the app.
+    assert [b.key for b in viewer.button] == ["share_invalid_exit"]
 
 
 @pytest.mark.parametrize(
@@ -303,7 +304,7 @@ def test_unknown_or_malformed_tokens_get_one_plain_message(token: str) -> None:
     assert [e.value for e in viewer.error] == [t("share_invalid", "zh")]
     shown = " ".join(str(getattr(node, "value", "")) for node in viewer.main)
     assert "Secret Person" not in shown and "My plan" not in shown
-    assert not viewer.button and not viewer.selectbox
+    assert [b.key for b in viewer.button] == ["share_invalid_exit"] and not viewer.selectbox
     # The same on a page that lists the team.
     team_view = editor(query_params={"share": token})
     assert [e.value for e in team_view.error] == [t("share_invalid", "en")]

@@ -339,19 +339,21 @@ class AppPage:
         self.page.goto(url)
         self.wait_idle()
 
-    def wait_idle(self) -> None:
+    def wait_idle(self, timeout_ms: float | None = None) -> None:
         """The script run the page is showing has finished (connected, not running)."""
         app = self.page.get_by_test_id("stApp")
         expect(app).to_have_attribute("data-test-connection-state", "CONNECTED")
-        expect(app).to_have_attribute("data-test-script-state", "notRunning")
+        expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=timeout_ms)
 
-    def nav(self, path: str, ready: Locator) -> None:
-        """Follow the sidebar link to a page (same session) until `ready` shows."""
+    def nav(self, path: str, ready: Locator, timeout_ms: float | None = None) -> None:
+        """Follow the sidebar link to a page (same session) until `ready` shows.
+
+        `timeout_ms` for a page whose first run is long (the model's first load)."""
         href = f"{self.base_url}/{path.strip('/')}"
         self.page.locator(f'[data-testid="stSidebarNav"] a[href="{href}"]').click()
         expect(self.page).to_have_url(re.compile(re.escape(href) + r"(\?.*)?$"))
-        expect(ready).to_be_visible()
-        self.wait_idle()
+        expect(ready).to_be_visible(timeout=timeout_ms)
+        self.wait_idle(timeout_ms)
 
     def switch_lang(self, label: str) -> None:
         """Click "English" or "中文" in the sidebar's language control."""
