@@ -58,6 +58,7 @@ test: install-test system-deps lint
 bench: install-test
 	$(PY) bench/coverage.py
 	$(PY) bench/textgen.py
+	$(PY) bench/export.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts
