@@ -9,17 +9,10 @@ from pydantic import ValidationError
 from components.state import Ctx, update_plan
 from components.ui import md
 from planner.catalog import CatalogError
-from planner.model import BusinessModel
+from planner.model import BusinessModel, first_error
 from planner.pipeline import AREAS
 
 FORM = "custom_model_form"
-
-
-def _first_problem(exc: ValidationError) -> str:
-    err = exc.errors()[0]
-    where = ".".join(str(p) for p in err["loc"])
-    message = err["msg"].removeprefix("Value error, ")
-    return f"{where}: {message}" if where else message
 
 
 def build_custom_model(ctx: Ctx, values: dict, requirements: pd.DataFrame) -> BusinessModel:
@@ -51,7 +44,10 @@ def build_custom_model(ctx: Ctx, values: dict, requirements: pd.DataFrame) -> Bu
         )
         ctx.catalog.check_business_model(model, model_id)
     except ValidationError as exc:
-        raise ValueError(ctx.t("custom_invalid", problem=_first_problem(exc))) from None
+        where, problem = first_error(exc)
+        raise ValueError(
+            ctx.t("custom_invalid", problem=f"{where}: {problem}" if where else problem)
+        ) from None
     except CatalogError as exc:
         raise ValueError(ctx.t("custom_invalid", problem=str(exc))) from None
     return model

@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from planner.model import LEVEL_MAX, LEVEL_MIN, BusinessModel, Label, area_of
+from planner.model import LEVEL_MAX, LEVEL_MIN, BusinessModel, Label, area_of, first_error
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -89,13 +89,6 @@ def _label(raw: object, where: str) -> Label:
         raise CatalogError(f"{where}: needs a label with both 'en' and 'zh' texts") from None
 
 
-def _first_error(exc: ValidationError) -> str:
-    err = exc.errors()[0]
-    loc = ".".join(str(p) for p in err["loc"])
-    msg = err["msg"].removeprefix("Value error, ")
-    return f"{loc}: {msg}" if loc else msg
-
-
 def load_taxonomy(path: Path) -> tuple[dict[str, Area], dict[int, Label]]:
     raw = _read_yaml(path)
     levels = {int(k): _label(v, f"{path}: levels.{k}") for k, v in raw.get("levels", {}).items()}
@@ -126,7 +119,12 @@ def load_business_models(yaml_path: Path | str) -> dict[str, BusinessModel]:
         try:
             models[str(model_id)] = BusinessModel.model_validate({"id": str(model_id), **body})
         except ValidationError as exc:
-            raise CatalogError(f"{path}: {model_id}.{_first_error(exc)}") from None
+            where, problem = first_error(exc)
+            raise CatalogError(
+                f"{path}: {model_id}.{where}: {problem}"
+                if where
+                else f"{path}: {model_id}.{problem}"
+            ) from None
     return models
 
 

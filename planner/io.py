@@ -29,6 +29,7 @@ from planner.model import (
     Member,
     Plan,
     Team,
+    first_error,
 )
 
 FORMATS = ("csv", "json", "xlsx")
@@ -284,9 +285,8 @@ def _parse_json(data: bytes, catalog: Catalog) -> ImportResult:
         try:
             result.plan = Plan.model_validate({**raw, "team": result.team.members})
         except ValidationError as exc:
-            err = exc.errors()[0]
-            where = ".".join(str(p) for p in err["loc"])
-            raise TeamImportError("err_plan_field", field=where, problem=err["msg"]) from None
+            where, problem = first_error(exc)
+            raise TeamImportError("err_plan_field", field=where, problem=problem) from None
     return result
 
 

@@ -12,6 +12,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ValidationError,
     field_serializer,
     field_validator,
     model_validator,
@@ -23,6 +24,14 @@ MODEL_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 PLAN_SCHEMA = 1
 MAX_NAME_LEN = 120
 LANGS = ("en", "zh")
+
+
+def first_error(exc: ValidationError) -> tuple[str, str]:
+    """Where the first validation problem is (dotted path, may be empty) and what it is,
+    without pydantic's "Value error, " prefix: the part a user can act on."""
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err.get("loc", ()))
+    return where, err["msg"].removeprefix("Value error, ")
 
 
 def area_of(skill_id: str) -> str:

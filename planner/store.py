@@ -30,7 +30,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 from planner.i18n import t
-from planner.model import MAX_NAME_LEN, PLAN_SCHEMA, Plan
+from planner.model import MAX_NAME_LEN, PLAN_SCHEMA, Plan, first_error
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 MAX_IMPORT_BYTES = 1_000_000  # a real plan is a few kB; this is generous
@@ -257,9 +257,8 @@ def parse_plan_json(raw: bytes | str) -> Plan:
     try:
         return Plan.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ())) or "-"
-        raise PlanImportError("store_import_invalid", where=where, problem=first["msg"]) from None
+        where, problem = first_error(exc)
+        raise PlanImportError("store_import_invalid", where=where or "-", problem=problem) from None
 
 
 def plan_to_json(plan: Plan) -> str:
