@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from planner.io import team_to_bytes
-from planner.model import Member, Team
+from planner.model import Member, Plan, Team
 
 PAGES = Path(__file__).resolve().parent.parent / "views"
 TIMEOUT = 60
@@ -35,11 +36,13 @@ def no_exception(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
 
 
-def chart_title(at: AppTest, key: str) -> str:
-    chart = at.get_by_key(key)
-    import json
+def chart_spec(at: AppTest, key: str) -> dict:
+    """The Plotly figure a chart element carries, as the browser receives it."""
+    return json.loads(at.get_by_key(key).proto.spec)
 
-    return json.loads(chart.proto.spec)["layout"]["title"]["text"]
+
+def chart_title(at: AppTest, key: str) -> str:
+    return chart_spec(at, key)["layout"]["title"]["text"]
 
 
 @pytest.mark.parametrize("name", ["overview", "team", "model", "coverage", "pipeline"])
@@ -150,13 +153,11 @@ def test_switching_business_model_changes_the_fit_chart():
     at = with_sample("model")
     no_exception(at)
     assert at.radio(key="business_model").value == "product"
-    import json
-
-    before = json.loads(at.get_by_key("model_fit_chart").proto.spec)["data"][0]["marker"]
+    before = chart_spec(at, "model_fit_chart")["data"][0]["marker"]
     at.radio(key="business_model").set_value("platform").run()
     no_exception(at)
     assert at.session_state["plan"].business_model == "platform"
-    after = json.loads(at.get_by_key("model_fit_chart").proto.spec)["data"][0]["marker"]
+    after = chart_spec(at, "model_fit_chart")["data"][0]["marker"]
     assert before != after  # the highlighted bar moved to the chosen model
     assert "What Platform requires" in at.subheader[0].value
 
@@ -181,9 +182,7 @@ def test_custom_business_model_is_scored_like_the_builtins():
         "market.devrel",
         "product.backend",
     }
-    import json
-
-    fit_bars = json.loads(at.get_by_key("model_fit_chart").proto.spec)["data"][0]["y"]
+    fit_bars = chart_spec(at, "model_fit_chart")["data"][0]["y"]
     assert "Agent studio" in fit_bars and len(fit_bars) == 4
 
 
@@ -236,13 +235,10 @@ def test_pipeline_names_the_blocker_and_offers_mermaid():
 def test_hostile_names_are_never_markup():
     evil = Team(members=(Member(name="<img src=x onerror=alert(1)>", skills={"data.quality": 4}),))
     at = page("coverage")
-    from planner.model import Plan
 
     at.session_state["plan"] = Plan(team=evil)
     at.run()
     no_exception(at)
-    import json
-
-    spec = json.loads(at.get_by_key("coverage_heatmap").proto.spec)
+    spec = chart_spec(at, "coverage_heatmap")
     assert "&lt;img src=x onerror=alert(1)&gt;" in spec["data"][0]["y"]
     assert "<img" not in json.dumps(spec["data"][0]["y"])
