@@ -21,9 +21,9 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from planner.catalog import load_catalog  # noqa: E402
 from planner.coverage import analyze  # noqa: E402
+from planner.domain import Member, Plan, Team  # noqa: E402
 from planner.hiring import plan_hires  # noqa: E402
 from planner.io import read_team  # noqa: E402
-from planner.model import Member, Plan, Team  # noqa: E402
 
 
 def generated_team(size: int, seed: int = 7) -> Team:
@@ -43,9 +43,10 @@ def generated_team(size: int, seed: int = 7) -> Team:
 
 
 def time_page(plan: Plan, repeats: int) -> list[float]:
-    at = AppTest.from_file(str(ROOT / "views" / "coverage.py"), default_timeout=120)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.session_state["plan"] = plan
-    at.run()  # first run imports and warms caches; not counted
+    at.run()
+    at.switch_page("pages/coverage.py").run()  # first runs import and warm caches; not counted
     assert not at.exception, [e.value for e in at.exception]
     times = []
     for _ in range(repeats):

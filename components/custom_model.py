@@ -9,7 +9,7 @@ from pydantic import ValidationError
 from components.state import Ctx, update_plan
 from components.ui import md
 from planner.catalog import CatalogError
-from planner.model import BusinessModel, first_error
+from planner.domain import BusinessModel, first_error
 from planner.pipeline import AREAS
 
 FORM = "custom_model_form"

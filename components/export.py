@@ -17,7 +17,7 @@ from components.state import Ctx
 from planner import export
 from planner.catalog import Catalog
 from planner.coverage import CoverageReport
-from planner.model import Plan
+from planner.domain import Plan
 from planner.naming import safe_filename
 
 CACHE_ENTRIES, CACHE_TTL = 64, 3600

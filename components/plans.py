@@ -28,21 +28,19 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from components.state import (
-    INIT_HOOKS,
     LANG,
     PLAN,
     READ_ONLY,
     RESET_ON_LANG,
-    SIDEBAR_HOOKS,
     current_lang,
     current_plan,
     is_read_only,
     on_plan_change,
     replace_plan,
 )
+from planner.domain import MAX_NAME_LEN, Plan
 from planner.i18n import pick_lang, t
 from planner.io import plan_to_json
-from planner.model import MAX_NAME_LEN, Plan
 from planner.naming import safe_filename
 from planner.store import (
     MAX_IMPORT_BYTES,
@@ -687,9 +685,3 @@ def share_panel(lang: str) -> None:
             on_click=_call,
             args=(_revoke, link.token),
         )
-
-
-if init_plans not in INIT_HOOKS:
-    INIT_HOOKS.append(init_plans)
-if render_plan_sidebar not in SIDEBAR_HOOKS:
-    SIDEBAR_HOOKS.append(render_plan_sidebar)

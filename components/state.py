@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from components.nav import st_pages
 from planner.catalog import Catalog, load_catalog
+from planner.domain import BusinessModel, Plan
 from planner.i18n import pick_lang, t
-from planner.model import BusinessModel, Plan
 
 PLAN = "plan"
 LANG = "lang"
@@ -108,35 +109,26 @@ def is_read_only() -> bool:
     return bool(st.session_state.get(READ_ONLY))
 
 
-def render_sidebar() -> None:
-    """The shared sidebar: language switch (and, later, plan selection)."""
-    with st.sidebar:
-        st.segmented_control(
-            "Language / 语言",
-            options=["en", "zh"],
-            format_func=lambda code: {"en": "English", "zh": "中文"}[code],
-            key=LANG,
-            required=True,
-            on_change=_on_lang_change,
-        )
-        for hook in SIDEBAR_HOOKS:
-            hook(current_lang())
-
-
-# Features add sidebar sections here (plan selection); each takes the language.
-SIDEBAR_HOOKS: list[Callable[[str], None]] = []
-# Features that must put things in state before a page reads it (loading the
-# stored plan, share links); run at the end of every init_state().
-INIT_HOOKS: list[Callable[[], None]] = []
-
-
-def is_routed() -> bool:
-    return bool(st.session_state.get(_ROUTED))
+def render_language_switch() -> None:
+    """The sidebar's language switch; the language belongs to the person, not the plan."""
+    st.segmented_control(
+        "Language / 语言",
+        options=["en", "zh"],
+        format_func=lambda code: {"en": "English", "zh": "中文"}[code],
+        key=LANG,
+        required=True,
+        on_change=_on_lang_change,
+    )
 
 
 def mark_routed() -> None:
-    """Called by app.py: the router renders the sidebar, pages must not again."""
+    """Called by app.py just before it runs the page: this run went through the router."""
     st.session_state[_ROUTED] = True
+
+
+def _came_through_router() -> bool:
+    """True once per run that app.py routed; a page run alone finds no mark."""
+    return bool(st.session_state.pop(_ROUTED, False))
 
 
 def init_state() -> None:
@@ -146,24 +138,25 @@ def init_state() -> None:
     # A segmented control can be cleared by clicking the active option.
     if st.session_state.get(LANG) not in ("en", "zh"):
         st.session_state[LANG] = current_plan().lang
-    for hook in INIT_HOOKS:
-        hook()
 
 
 def page_setup() -> Ctx:
-    """First call of every page: state, language, sidebar when run alone.
+    """First call of every page: the page's context, after app.py set up state.
 
-    Under the router, app.py has already initialised state and drawn the sidebar
-    in this run; doing it again would touch widget state after its widget exists.
+    Streamlit keeps a process in its old pages-directory mode until a script calls
+    st.navigation, so a deep link as the very first request after start-up runs
+    the page script alone. Registering the same pages (hidden) ends that mode for
+    the process, and the rerun then goes through app.py.
     """
-    if not is_routed():
-        init_state()
-        render_sidebar()
+    if not _came_through_router():
+        st.navigation(st_pages("en"), position="hidden")
+        st.rerun()
     lang = current_lang()
     if bad := st.session_state.pop("_bad_lang", None):
         st.warning(t("bad_lang_param", lang, value=str(bad)[:40]))
-    return Ctx(lang=lang, catalog=catalog(), plan=current_plan())
+    return ctx()
 
 
-# Registers the plan store's init and sidebar hooks (after everything above exists).
-import components.plans  # noqa: E402, F401
+def ctx() -> Ctx:
+    """The page's context with the plan as it is now (after any update_plan)."""
+    return Ctx(lang=current_lang(), catalog=catalog(), plan=current_plan())

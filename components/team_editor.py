@@ -13,8 +13,8 @@ import streamlit as st
 from components.state import Ctx, update_plan
 from components.ui import md
 from planner.catalog import Catalog
+from planner.domain import Team
 from planner.io import TeamImportError, team_from_rows, team_rows
-from planner.model import Team
 
 EDITOR = "team_editor"
 _BASE = "_team_editor_base"

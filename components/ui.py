@@ -7,24 +7,14 @@ import re
 import plotly.graph_objects as go
 import streamlit as st
 
+from components.export import chart_export_controls
 from components.state import Ctx
 
 
 def show_chart(fig: go.Figure, key: str, ctx: Ctx) -> None:
     """A chart with its widget key (the browser tests' handle) and export controls."""
     st.plotly_chart(fig, key=key, config={"displaylogo": False})
-    for hook in CHART_HOOKS:
-        hook(fig, key, ctx)
-
-
-# Features add controls under every chart here (export): each takes (fig, key, ctx).
-CHART_HOOKS: list = []
-
-
-# Chart export: a format picker and a download button under every chart.
-from components.export import chart_export_controls  # noqa: E402
-
-CHART_HOOKS.append(chart_export_controls)
+    chart_export_controls(fig, key, ctx)
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")

@@ -6,8 +6,8 @@ import streamlit as st
 
 from components.state import Ctx
 from planner.coverage import CoverageReport, analyze
+from planner.domain import Team
 from planner.hiring import hire_member
-from planner.model import Team
 from planner.risks import assess_risks
 
 

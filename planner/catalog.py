@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from planner.model import LEVEL_MAX, LEVEL_MIN, BusinessModel, Label, area_of, first_error
+from planner.domain import LEVEL_MAX, LEVEL_MIN, BusinessModel, Label, area_of, first_error
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 

@@ -15,9 +15,9 @@ import plotly.graph_objects as go
 
 from planner.catalog import Catalog, Role
 from planner.coverage import CoverageReport
+from planner.domain import BusinessModel, Team, area_of
 from planner.hiring import HireStep
 from planner.i18n import t
-from planner.model import BusinessModel, Team, area_of
 from planner.pipeline import AREAS, Pipeline, Stage
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, Arial, sans-serif"

@@ -21,9 +21,9 @@ from pathlib import Path
 
 from planner import charts, export
 from planner.catalog import Catalog, load_catalog
+from planner.domain import LANGS, Plan
 from planner.i18n import t
 from planner.io import TeamImportError, parse_team
-from planner.model import LANGS, Plan
 
 EXIT_OK, EXIT_INPUT, EXIT_RENDER = 0, 1, 3
 

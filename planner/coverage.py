@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from planner.model import BusinessModel, Member, Team, area_of
+from planner.domain import BusinessModel, Member, Team, area_of
 
 
 @dataclass(frozen=True)

@@ -31,9 +31,9 @@ import plotly.io as pio
 from planner import charts
 from planner.catalog import Catalog
 from planner.coverage import CoverageReport, analyze, fit_by_model
+from planner.domain import BusinessModel, Plan, area_of
 from planner.hiring import HireStep, plan_hires
 from planner.i18n import t
-from planner.model import BusinessModel, Plan, area_of
 from planner.naming import safe_filename
 from planner.pipeline import Pipeline, build_pipeline, to_mermaid
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from planner.catalog import Role
 from planner.coverage import CoverageReport, analyze
-from planner.model import BusinessModel, Member, Team
+from planner.domain import BusinessModel, Member, Team
 
 # Fit gains below this are rounding noise, not a reason to hire.
 MIN_GAIN = 1e-9

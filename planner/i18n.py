@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from planner.model import LANGS
+from planner.domain import LANGS
 
 STRINGS_DIR = Path(__file__).resolve().parent.parent / "data" / "strings"
 

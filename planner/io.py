@@ -20,8 +20,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from planner.catalog import Catalog, load_catalog
-from planner.i18n import t
-from planner.model import (
+from planner.domain import (
     LEVEL_MAX,
     LEVEL_MIN,
     MAX_NAME_LEN,
@@ -31,6 +30,7 @@ from planner.model import (
     Team,
     first_error,
 )
+from planner.i18n import t
 
 FORMATS = ("csv", "json", "xlsx")
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024

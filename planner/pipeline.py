@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from planner.catalog import Catalog
 from planner.coverage import CoverageReport
+from planner.domain import Team, area_of
 from planner.i18n import t
-from planner.model import Team, area_of
 
 AREAS = ("research", "data", "product", "market")
 # Coverage thresholds of the traffic light: below RED is red, below GREEN is amber.

@@ -29,8 +29,8 @@ from pydantic import ValidationError
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
+from planner.domain import MAX_NAME_LEN, PLAN_SCHEMA, Plan, first_error
 from planner.i18n import t
-from planner.model import MAX_NAME_LEN, PLAN_SCHEMA, Plan, first_error
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 MAX_IMPORT_BYTES = 1_000_000  # a real plan is a few kB; this is generous

@@ -1,5 +1,5 @@
-"""Shared fixtures for the planner's tests. Feature suites keep their own fixtures
-in tests/support/<feature>.py and import them where used."""
+"""Shared fixtures for the planner's tests. Feature fixtures live in
+tests/support/<feature>.py and are registered once here through pytest_plugins."""
 
 from __future__ import annotations
 
@@ -9,8 +9,15 @@ from pathlib import Path
 import pytest
 
 from planner.catalog import Catalog, load_catalog
+from planner.domain import Team
 from planner.io import read_team
-from planner.model import Team
+
+pytest_plugins = [
+    "tests.support.browser",
+    "tests.support.export",
+    "tests.support.pg",
+    "tests.support.textgen",
+]
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from planner.catalog import Catalog
 from planner.coverage import CoverageReport, analyze
+from planner.domain import BusinessModel, Plan
 from planner.hiring import plan_hires
 from planner.i18n import t
-from planner.model import BusinessModel, Plan
 
 PRESETS = ("job", "pitch", "risks")
 _SEP = {"en": ", ", "zh": "、"}

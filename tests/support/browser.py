@@ -12,13 +12,8 @@ Playwright's own browser download is never used.
 cookies, websocket and Streamlit session) that records every JavaScript dialog and
 page error, and saves screenshots under ``test-artifacts/<journey>/``.
 
-Test modules import the fixtures they use::
-
-    from tests.support import browser as support
-
-    app_server, browser, open_app = support.app_server, support.browser, support.open_app
-
-(assigned rather than imported, so that test arguments may name them without F811).
+The fixtures are registered for every test through ``pytest_plugins`` in
+tests/conftest.py; a test names them as arguments.
 
 Locators use widget keys (``.st-key-<key>``), roles and visible text; waits are on
 conditions (``expect``), never on sleeps.

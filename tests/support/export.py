@@ -1,12 +1,12 @@
-"""Fixtures and checks of the export suites (tests/test_export*.py, tests/test_cli.py).
+"""Fixtures and checks of the export suites (unit/test_export.py, app/test_export_app.py,
+unit/test_cli.py).
 
 The renderer (one Chromium kept open by planner.export) is shared by the whole
 test session and closed at its end. Without a browser the image tests fail with
 what to install: `make test` installs Chromium (scripts/system-deps.sh).
 
-Test modules import the fixtures they use::
-
-    from tests.support.export import browser, tricky_plan  # noqa: F401
+The fixtures (``export_browser``, ``tricky_team``, ``tricky_plan``, ``analyses``)
+are registered through ``pytest_plugins`` in tests/conftest.py.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import pytest
 
 from planner import export
 from planner.catalog import Catalog
-from planner.model import Member, Plan, Team
+from planner.domain import Member, Plan, Team
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
 # Names that must come out escaped and intact in every format.
@@ -30,7 +30,7 @@ PLAN_NAME = 'Plan <b>"α"</b> 王 / Q3'
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[str]:
+def export_browser() -> Iterator[str]:
     """The shared export browser; fails (never skips) when Chromium is missing."""
     path = export.find_browser()
     if path is None:

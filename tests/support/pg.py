@@ -9,9 +9,7 @@ that need one are skipped with the reason, never faked.
 ``database_url`` is parametrised over ``sqlite`` and ``postgres``: each test gets
 an empty database of its own (a file in tmp_path, or a fresh PostgreSQL database).
 
-Test modules import the fixtures they use::
-
-    from support.pg import database_url, postgres_server  # noqa: F401
+The fixtures are registered through ``pytest_plugins`` in tests/conftest.py.
 """
 
 from __future__ import annotations

@@ -6,9 +6,7 @@ about 15 s; later runs load the cache). ``llama_server`` (session) starts
 ``python -m llama_cpp.server`` with the same GGUF on a free loopback port; when it
 cannot start, the tests that need it are skipped with the reason, never faked.
 
-Test modules import the fixtures they use::
-
-    from support.textgen import embedded_model, textgen_config  # noqa: F401
+The fixtures are registered through ``pytest_plugins`` in tests/conftest.py.
 """
 
 from __future__ import annotations
@@ -18,6 +16,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ import pytest
 
 from planner.textgen.config import TextgenConfig, load_config
 from planner.textgen.loader import LoadedModel, embedded_gguf, load_model
-from planner.textgen.run import Engine, SlotPool
+from planner.textgen.run import Engine, GenerationRun, SlotPool
 from planner.textgen.settings import GenRequest, GenSettings
 
 # Few tokens keep the suite quick on a 2-core machine.
@@ -131,3 +130,43 @@ def llama_server() -> Iterator[Server]:
             process.wait(10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+class FakeBackend:
+    """Emits one word per step until stopped; records the order runs started in."""
+
+    name = "fake"
+    model_name = "fake-model"
+    revision = "r1"
+
+    def __init__(self, words: int = 5, delay: float = 0.0, gate: threading.Event | None = None):
+        self.words = words
+        self.delay = delay
+        self.gate = gate
+        self.started: list[str] = []
+        self.lock = threading.Lock()
+        self.running = 0
+        self.max_running = 0
+
+    def generate(self, run: GenerationRun) -> str:
+        with self.lock:
+            self.started.append(run.request.prompt)
+            self.running += 1
+            self.max_running = max(self.max_running, self.running)
+        try:
+            run.set_prompt_tokens(len(run.request.prompt.split()))
+            for i in range(self.words):
+                if self.gate is not None:
+                    self.gate.wait(5)
+                if run.should_stop():
+                    return "stopped"
+                run.count_tokens(1)
+                run.emit(f"{run.request.prompt}-{i} ")
+                time.sleep(self.delay)
+            return "length"
+        finally:
+            with self.lock:
+                self.running -= 1
+
+
+# ---- configuration ----

@@ -14,27 +14,24 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from planner.catalog import load_catalog
+from planner.domain import Plan
 from planner.hiring import plan_hires
 from planner.io import read_team
-from planner.model import Plan
 from planner.textgen.run import Engine, SlotPool
 from planner.textgen.settings import GenRequest, GenSettings
-from tests.support.textgen import llama_server  # noqa: F401
-from tests.test_textgen_core import FakeBackend
+from tests.support.apptest import app, open_page
+from tests.support.textgen import FakeBackend
 
-ROOT = Path(__file__).resolve().parent.parent
-PAGE = str(ROOT / "views" / "generate.py")
+ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 180
 
 pytestmark = pytest.mark.model
 
 
 def page(lang: str = "en", plan: Plan | None = None) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
-    at.query_params["lang"] = lang
-    if plan is not None:
-        at.session_state["plan"] = plan
-    return at.run()
+    state = {} if plan is None else {"plan": plan}
+    at = open_page("generate", lang=lang, state=state, timeout=TIMEOUT)
+    return at
 
 
 @pytest.fixture(scope="module")
@@ -213,10 +210,10 @@ def test_a_file_that_is_not_a_run_card_is_refused():
     assert any("not a run card" in e for e in errors(at))
 
 
-def test_the_page_streams_from_the_server_in_secrets(llama_server):  # noqa: F811
-    at = AppTest.from_file(PAGE, default_timeout=TIMEOUT)
+def test_the_page_streams_from_the_server_in_secrets(llama_server):
+    at = app(lang="en", timeout=TIMEOUT)
     at.secrets["textgen"] = {"remote_url": llama_server.url, "remote_model": llama_server.model}
-    at.run()
+    at.run().switch_page("pages/generate.py").run()
     at.get_by_key("gen_backend").set_value("remote").run()
     ok(at)
     few_tokens(at, tokens=6).button(key="gen_run").click().run()

@@ -6,8 +6,8 @@ import pytest
 
 from planner.catalog import Role
 from planner.coverage import analyze
+from planner.domain import BusinessModel, Label, Team
 from planner.hiring import plan_hires
-from planner.model import BusinessModel, Label, Team
 
 
 def _model():

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import secrets
 from datetime import UTC
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -17,52 +16,42 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.plans import database_url
+from planner.domain import Member, Team
 from planner.i18n import t
+from planner.io import team_to_bytes
 from planner.store import MAX_IMPORT_BYTES, Store
-
-TIMEOUT = 60
-SHARE_PAGE = str(Path(__file__).resolve().parent.parent / "views" / "share.py")
-
-
-def editor_app() -> None:
-    """A stand-in for the team page: adds or removes members through update_plan."""
-    import streamlit as st
-
-    from components.state import current_plan, page_setup, update_plan
-    from planner.model import Member
-
-    page_setup()
-
-    def add() -> None:
-        member = Member(name=st.session_state["t_name"], skills={"product.backend": 3})
-        update_plan(team=current_plan().team.with_member(member))
-
-    def switch_model() -> None:
-        update_plan(business_model="platform")
-
-    st.text_input("name", key="t_name")
-    st.button("add", key="t_add", on_click=add)
-    st.button("model", key="t_model", on_click=switch_model)
-    st.write(", ".join(current_plan().team.names()) or "-")
+from tests.support.apptest import no_exception, open_page
 
 
 def editor(**kwargs) -> AppTest:
-    at = AppTest.from_function(editor_app, default_timeout=TIMEOUT)
-    for key, value in kwargs.items():
-        setattr(at, key, value)
-    return at.run()
+    """The app on the team page, as a founder opens it; kwargs set AppTest fields."""
+    return open_page("team", lang=None, **kwargs)
 
 
 def share_page(**kwargs) -> AppTest:
-    at = AppTest.from_file(SHARE_PAGE, default_timeout=TIMEOUT)
-    for key, value in kwargs.items():
-        setattr(at, key, value)
-    return at.run()
+    return open_page("share", lang=None, **kwargs)
 
 
 def add_member(at: AppTest, name: str) -> AppTest:
-    at.text_input(key="t_name").input(name)
-    return at.button(key="t_add").click().run()
+    """Add a member the way the team page takes a whole team: an uploaded CSV."""
+    team = current_team(at).with_member(Member(name=name, skills={"product.backend": 3}))
+    at.file_uploader(key="team_upload").upload("team.csv", team_to_bytes(team, "csv"), "text/csv")
+    return at.run()
+
+
+def team_names(at: AppTest) -> str:
+    """The team this session shows, as the old stand-in page printed it."""
+    return ", ".join(current_team(at).names())
+
+
+def current_team(at: AppTest) -> Team:
+    return at.session_state["plan"].team
+
+
+def switch_model(at: AppTest, model: str = "platform") -> AppTest:
+    at.switch_page("pages/model.py").run()
+    at.radio(key="business_model").set_value(model).run()
+    return at.switch_page("pages/team.py").run()
 
 
 _stores: dict[str, Store] = {}
@@ -84,10 +73,6 @@ def _close_stores():
     _stores.clear()
 
 
-def no_exception(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-
-
 def test_first_visit_creates_a_stored_plan() -> None:
     at = share_page()
     no_exception(at)
@@ -107,7 +92,7 @@ def test_edits_autosave_and_a_new_session_sees_them() -> None:
     at = editor()
     add_member(at, "Ann")
     add_member(at, "Bo")
-    at.button(key="t_model").click().run()
+    switch_model(at)
     no_exception(at)
     plan_id = at.selectbox(key="plan_select").value
     latest = store().load(plan_id)
@@ -117,7 +102,7 @@ def test_edits_autosave_and_a_new_session_sees_them() -> None:
     # "Reload": a new session on the same database opens the same plan.
     again = editor()
     assert again.selectbox(key="plan_select").value == plan_id
-    assert "Ann, Bo" in [m.value for m in again.markdown]
+    assert team_names(again) == "Ann, Bo"
     history = [m.value for m in again.sidebar.markdown]
     assert any("v4" in h and "business model product → platform" in h for h in history)
     assert any("v3" in h and "Added Bo" in h for h in history)
@@ -129,7 +114,7 @@ def test_history_restore_is_a_new_version() -> None:
     add_member(at, "Bo")
     at.button(key="plan_restore_2").click().run()
     no_exception(at)
-    assert "Ann" in [m.value for m in at.markdown]
+    assert team_names(at) == "Ann"
     plan_id = at.selectbox(key="plan_select").value
     latest = store().load(plan_id)
     assert (latest.version, latest.plan.team.names()) == (4, ["Ann"])
@@ -166,7 +151,7 @@ def test_two_tabs_reload_takes_the_other_version() -> None:
     add_member(second, "Bo")
     second.button(key="plan_reload").click().run()
     no_exception(second)
-    assert "Ann" in [m.value for m in second.markdown]
+    assert team_names(second) == "Ann"
     assert not second.sidebar.warning
     add_member(second, "Cy")  # saving works again, on top of the other tab's version
     plan_id = second.selectbox(key="plan_select").value
@@ -261,9 +246,12 @@ def test_share_link_opens_read_only_and_a_copy_is_the_viewers_own() -> None:
     for key in ("share_create", "plan_select", "plan_new", "plan_delete", "plan_import"):
         with pytest.raises(KeyError):
             viewer.get_by_key(key)
-    # The viewer's session cannot change the shared plan, whatever is called.
+    # The viewer's team page offers no edit control, and the stored plan is untouched.
     view_editor = editor(query_params={"share": token})
-    add_member(view_editor, "Mallory")
+    no_exception(view_editor)
+    for key in ("team_upload", "team_sample"):
+        with pytest.raises(KeyError):
+            view_editor.get_by_key(key)
     assert store().load(plan_id).plan.team.names() == ["Ann"]
     assert store().load(plan_id).version == 2
     # "Make a copy" gives the viewer a plan of their own, editable.
@@ -325,7 +313,7 @@ def test_with_sign_in_plans_belong_to_their_user() -> None:
     bob = editor(secrets=AUTH, user=signed_in("bob@example.com"))
     no_exception(bob)
     assert alice_plan not in bob.selectbox(key="plan_select").options
-    assert "Ann" not in [m.value for m in bob.markdown]
+    assert "Ann" not in team_names(bob)
     assert [p.id for p in store().list_plans("alice@example.com")] == [alice_plan]
     nobody = editor(secrets=AUTH, user={"is_logged_in": False})
     assert nobody.info[0].value == t("store_sign_in_needed", "en")
@@ -365,20 +353,15 @@ def test_a_plan_deleted_elsewhere_is_not_lost() -> None:
     assert store().load(plan_id).plan.team.names() == ["Ann"]
 
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
-
 def test_a_share_link_through_the_router_stays_read_only_on_every_page() -> None:
     owner = editor()
     add_member(owner, "Ann")
     token = create_link(share_page())
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.query_params = {"share": token}
-    at.run()
+    at = open_page("overview", lang=None, query_params={"share": token})
     no_exception(at)
     assert at.session_state["read_only"] is True
     assert at.button(key="plan_copy_shared")
-    at.switch_page("views/share.py").run()
+    at.switch_page("pages/share.py").run()
     no_exception(at)
     assert at.session_state["read_only"] is True
     assert at.button(key="share_copy")
@@ -402,7 +385,7 @@ def test_work_done_while_the_database_is_down_is_saved_when_it_returns(monkeypat
     assert at.sidebar.error[0].value == t("store_db_error", "en", problem="OperationalError")
     assert "s3cret" not in at.sidebar.error[0].value
     add_member(at, "Ann")
-    assert "Ann" in [m.value for m in at.markdown]  # the session keeps working
+    assert team_names(at) == "Ann"  # the session keeps working
     monkeypatch.delenv("PLANNER_DATABASE_URL")
     at.run()
     no_exception(at)
@@ -432,7 +415,7 @@ def test_back_to_my_plans_leaves_the_shared_plan_alone() -> None:
 def test_the_downloaded_plan_imports_back_the_same() -> None:
     at = editor()
     add_member(at, "Ann")
-    at.button(key="t_model").click().run()
+    switch_model(at)
     plan_id = at.selectbox(key="plan_select").value
     assert at.get_by_key("plan_export").proto.label == t("store_export", "en")
     # The button serves planner.io.plan_to_json; the sidebar import reads it back whole.

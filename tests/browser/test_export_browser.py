@@ -12,10 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from planner.i18n import t
-from tests.support import browser as support
 from tests.support.browser import AppPage
-
-app_server, browser, open_app = support.app_server, support.browser, support.open_app
 
 pytestmark = pytest.mark.browser
 SVG_NS = "{http://www.w3.org/2000/svg}"

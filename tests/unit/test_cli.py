@@ -1,7 +1,5 @@
 """`python -m planner`: analyze, chart and report, their help, and their errors."""
 
-# ruff: noqa: F811  (pytest fixtures imported from tests/support/export.py)
-
 from __future__ import annotations
 
 import json
@@ -13,22 +11,12 @@ import pytest
 
 from planner import charts, export
 from planner.cli import main
+from planner.domain import Plan
 from planner.i18n import t
 from planner.io import team_to_bytes
-from planner.model import Plan
-from tests.support.export import (  # noqa: F401
-    SCRIPT_NAME,
-    analyses,
-    browser,
-    pdf_pages_text,
-    png_image,
-    squash,
-    svg_texts,
-    tricky_plan,
-    tricky_team,
-)
+from tests.support.export import pdf_pages_text, png_image, svg_texts
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "data" / "sample_team.csv"
 
 
@@ -56,7 +44,7 @@ def test_every_command_has_help(command: list[str], capsys) -> None:
         assert all(chart_id in out for chart_id in charts.CHART_IDS)
 
 
-def test_report_zh_pdf_from_a_fresh_process(browser, tmp_path: Path) -> None:
+def test_report_zh_pdf_from_a_fresh_process(export_browser, tmp_path: Path) -> None:
     """The issue's own command line, in a new process without the app."""
     out = tmp_path / "report.pdf"
     result = run_module(
@@ -76,7 +64,7 @@ def test_report_zh_pdf_from_a_fresh_process(browser, tmp_path: Path) -> None:
     assert f"1 / {len(pages)}" in pages[0]
 
 
-def test_chart_svg(browser, tmp_path: Path, capsys) -> None:
+def test_chart_svg(export_browser, tmp_path: Path, capsys) -> None:
     out = tmp_path / "radar.svg"
     args = ["--team", str(SAMPLE), "--model", "product", "--format", "svg", "--out", str(out)]
     code = main(["chart", "coverage_radar", *args])
@@ -94,7 +82,9 @@ def test_chart_svg(browser, tmp_path: Path, capsys) -> None:
         ("fit.html", lambda data: b"Plotly.newPlot" in data and b"<script src" not in data),
     ],
 )
-def test_chart_format_follows_the_out_suffix(browser, tmp_path: Path, out_name, check) -> None:
+def test_chart_format_follows_the_out_suffix(
+    export_browser, tmp_path: Path, out_name, check
+) -> None:
     out = tmp_path / out_name
     args = ["--team", str(SAMPLE), "--lang", "zh", "--out", str(out)]
     assert main(["chart", "model_fit_chart", *args]) == 0
@@ -102,7 +92,7 @@ def test_chart_format_follows_the_out_suffix(browser, tmp_path: Path, out_name, 
 
 
 def test_chart_default_name_carries_plan_name_and_is_safe(
-    browser, tmp_path: Path, monkeypatch
+    export_browser, tmp_path: Path, monkeypatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
     code = main(

@@ -1,12 +1,9 @@
 """Export controls in the app (AppTest): under every chart, the coverage CSV, the report."""
 
-# ruff: noqa: F811  (pytest fixtures imported from tests/support/export.py)
-
 from __future__ import annotations
 
 import csv
 import io
-from pathlib import Path
 
 import plotly.io as pio
 import pytest
@@ -15,19 +12,11 @@ from streamlit.testing.v1 import AppTest
 from components import export as export_ui
 from planner import export
 from planner.catalog import Catalog
+from planner.domain import Plan
 from planner.i18n import t
-from planner.model import Plan
-from tests.support.export import (  # noqa: F401
-    SCRIPT_NAME,
-    analyses,
-    browser,
-    pdf_pages_text,
-    svg_texts,
-    tricky_plan,
-    tricky_team,
-)
+from tests.support.apptest import open_page
+from tests.support.export import SCRIPT_NAME, svg_texts
 
-PAGES = Path(__file__).resolve().parent.parent / "views"
 TIMEOUT = 60
 PAGE_CHARTS = {
     "coverage": [
@@ -43,10 +32,7 @@ PAGE_CHARTS = {
 
 
 def run_page(name: str, plan: Plan, lang: str = "en") -> AppTest:
-    at = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=TIMEOUT)
-    at.query_params["lang"] = lang
-    at.session_state["plan"] = plan
-    return at.run()
+    return open_page(name, lang=lang, state={"plan": plan})
 
 
 def no_exception(at: AppTest) -> None:
@@ -122,7 +108,7 @@ def test_coverage_page_offers_the_coverage_table(tricky_plan: Plan, with_browser
     assert button.proto.label == t("export_coverage_csv", "zh")
 
 
-def test_chart_download_bytes_are_the_chart_in_the_language(browser, analyses) -> None:
+def test_chart_download_bytes_are_the_chart_in_the_language(export_browser, analyses) -> None:
     """What the deferred download returns (run here without a server)."""
     fig = export.build_chart(analyses["zh"], "coverage_gaps")
     svg = export_ui._chart_bytes(fig.to_json(), "svg", "zh")

@@ -19,12 +19,11 @@ from planner.textgen.local import (
 )
 from planner.textgen.settings import GenRequest, GenSettings
 from tests.support import textgen as tg
-from tests.support.textgen import embedded_model, textgen_config  # noqa: F401
 
 pytestmark = pytest.mark.model
 
 
-def test_output_streams_incrementally(embedded_model):  # noqa: F811
+def test_output_streams_incrementally(embedded_model):
     run = tg.local_engine(embedded_model).submit(tg.request(max_new_tokens=12, temperature=0))
     arrivals = []
     for chunk in run.text_stream():
@@ -39,7 +38,7 @@ def test_output_streams_incrementally(embedded_model):  # noqa: F811
     assert m.backend == "local" and "SmolLM2" in m.model
 
 
-def test_greedy_run_matches_plain_model_generate(embedded_model):  # noqa: F811
+def test_greedy_run_matches_plain_model_generate(embedded_model):
     import torch  # after planner.textgen, which sets the OpenMP wait policy first
 
     req = tg.request(
@@ -55,7 +54,7 @@ def test_greedy_run_matches_plain_model_generate(embedded_model):  # noqa: F811
     assert run.text == tok.decode(out[0, ids.shape[1] :], skip_special_tokens=True)
 
 
-def test_same_seed_and_settings_give_the_same_text(embedded_model):  # noqa: F811
+def test_same_seed_and_settings_give_the_same_text(embedded_model):
     engine = tg.local_engine(embedded_model, slots=2)
     settings = {"temperature": 1.0, "top_p": 0.95, "top_k": 50, "max_new_tokens": 10}
     a = engine.submit(tg.request(seed=11, **settings))
@@ -66,7 +65,7 @@ def test_same_seed_and_settings_give_the_same_text(embedded_model):  # noqa: F81
     assert texts[0] != texts[2]
 
 
-def test_stop_halts_within_a_token_or_two_and_keeps_the_text(embedded_model):  # noqa: F811
+def test_stop_halts_within_a_token_or_two_and_keeps_the_text(embedded_model):
     run = tg.local_engine(embedded_model).submit(tg.request(max_new_tokens=200, temperature=0))
     stream = run.text_stream()
     next(stream)
@@ -80,7 +79,7 @@ def test_stop_halts_within_a_token_or_two_and_keeps_the_text(embedded_model):  #
     assert run.text  # what was produced stays
 
 
-def test_three_concurrent_generations_stay_separate_and_all_finish(embedded_model):  # noqa: F811
+def test_three_concurrent_generations_stay_separate_and_all_finish(embedded_model):
     engine = tg.local_engine(embedded_model, slots=2)
     prompts = ["Count: one, two,", "Colors: red, green,", "Days: Monday, Tuesday,"]
     reqs = [tg.request(p, mode="completion", temperature=0, max_new_tokens=6) for p in prompts]
@@ -95,7 +94,7 @@ def test_three_concurrent_generations_stay_separate_and_all_finish(embedded_mode
     )
 
 
-def test_stop_sequence_cuts_the_output(embedded_model):  # noqa: F811
+def test_stop_sequence_cuts_the_output(embedded_model):
     req = tg.request("List: 1. apples\n2. pears\n3.", mode="completion", temperature=0)
     plain = tg.local_engine(embedded_model).generate(req, timeout=60).text
     assert "\n" in plain.strip("\n") or " " in plain
@@ -113,7 +112,7 @@ def test_stop_sequence_cuts_the_output(embedded_model):  # noqa: F811
     assert plain.startswith(cut.text)
 
 
-def test_a_prompt_longer_than_the_context_is_cut_from_the_left(embedded_model):  # noqa: F811
+def test_a_prompt_longer_than_the_context_is_cut_from_the_left(embedded_model):
     small = type(embedded_model)(**{**embedded_model.__dict__, "context_window": 64})
     req = tg.request("word " * 200, mode="completion", temperature=0, max_new_tokens=4)
     prepared = prepare(small, req)
@@ -123,7 +122,7 @@ def test_a_prompt_longer_than_the_context_is_cut_from_the_left(embedded_model): 
     assert run.notices == [("gen_note_truncated", {"dropped": prepared.dropped, "kept": 60})]
 
 
-def test_next_token_probabilities_match_a_direct_forward_pass(embedded_model):  # noqa: F811
+def test_next_token_probabilities_match_a_direct_forward_pass(embedded_model):
     import torch
 
     req = tg.request("The capital of France is", mode="completion")
@@ -142,7 +141,7 @@ def test_next_token_probabilities_match_a_direct_forward_pass(embedded_model):  
     assert top[0]["token"].strip() == "Paris"
 
 
-def test_argmax_per_position_is_prediction_not_generation(embedded_model):  # noqa: F811
+def test_argmax_per_position_is_prediction_not_generation(embedded_model):
     rows = argmax_per_position(embedded_model, "The capital of France is Paris.")
     tok = embedded_model.tokenizer
     ids = tok("The capital of France is Paris.", add_special_tokens=False)["input_ids"]
@@ -159,7 +158,7 @@ def test_argmax_per_position_is_prediction_not_generation(embedded_model):  # no
 # ---- loading and the disk cache ----
 
 
-def test_warm_load_from_the_cache_gives_the_same_model(embedded_model, textgen_config):  # noqa: F811
+def test_warm_load_from_the_cache_gives_the_same_model(embedded_model, textgen_config):
     entry = gguf_cache_dir(embedded_model_gguf(), textgen_config)
     cache.verify(entry)
     start = time.perf_counter()
@@ -180,7 +179,7 @@ def embedded_model_gguf():
     return embedded_gguf()
 
 
-def test_a_corrupted_cache_is_rebuilt_never_loaded(embedded_model, textgen_config, tmp_path):  # noqa: F811
+def test_a_corrupted_cache_is_rebuilt_never_loaded(embedded_model, textgen_config, tmp_path):
     config = TextgenConfig(cache_dir=tmp_path)
     source = gguf_cache_dir(embedded_model_gguf(), textgen_config)
     entry = gguf_cache_dir(embedded_model_gguf(), config)
@@ -213,7 +212,7 @@ def test_an_unavailable_model_is_a_clear_error_offline(tmp_path, monkeypatch):
     assert info.value.key == "gen_err_model_missing"
 
 
-def test_pieces_of_chinese_characters_show_their_bytes(embedded_model):  # noqa: F811
+def test_pieces_of_chinese_characters_show_their_bytes(embedded_model):
     rows = argmax_per_position(embedded_model, "我们的创业公司")
     shown = [r["token"] for r in rows] + [rows[-1]["actual"]]
     assert all("\ufffd" not in s for s in shown)
@@ -226,7 +225,7 @@ def test_pieces_of_chinese_characters_show_their_bytes(embedded_model):  # noqa:
     assert raw.decode("utf-8") == "我们的创业公司"
 
 
-def test_a_local_model_folder_loads_by_path(embedded_model, textgen_config):  # noqa: F811
+def test_a_local_model_folder_loads_by_path(embedded_model, textgen_config):
     folder = gguf_cache_dir(embedded_model_gguf(), textgen_config)  # a plain HF model folder
     lm = load_model(str(folder), textgen_config)
     assert lm.source == "folder" and lm.name == folder.name

@@ -8,13 +8,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.support import browser as support
 from tests.support.browser import AppPage
 
 # The fixtures this module uses (assigned, not imported, so arguments may name them).
-app_server, browser, open_app = support.app_server, support.browser, support.open_app
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(

@@ -10,11 +10,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.support import browser as support
 from tests.support.browser import AppPage
 
 # The fixtures this module uses (assigned, not imported, so arguments may name them).
-app_server, browser, open_app = support.app_server, support.browser, support.open_app
 
 pytestmark = pytest.mark.browser
 

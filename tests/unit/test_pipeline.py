@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from planner.coverage import analyze
-from planner.model import Member, Team
+from planner.domain import Member, Team
 from planner.pipeline import (
     EDGES,
     MERMAID_IDS,

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from planner.domain import Member, Plan, Team
 from planner.io import (
     MAX_UPLOAD_BYTES,
     RowErrors,
@@ -16,7 +17,6 @@ from planner.io import (
     read_team,
     team_to_bytes,
 )
-from planner.model import Member, Plan, Team
 
 HEADER = "name,role,fte,research.alignment,data.quality\n"
 

@@ -13,11 +13,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from planner.model import Plan
+from planner.domain import Plan
 from planner.store import Store
-from tests.support.pg import database_url, postgres_server  # noqa: F401
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 # The writer saves version after version and prints "committed N" after each
 # commit. With PAUSE_AT=N it stops inside the transaction that writes version N
@@ -25,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 WRITER = """
 import os, sys, time
 from sqlalchemy import event
-from planner.model import Member, Plan, Team
+from planner.domain import Member, Plan, Team
 from planner.store import Store
 
 store = Store(sys.argv[1])
@@ -96,7 +95,7 @@ def assert_intact(url: str, plan_id: str, committed: int, allowed_extra: int) ->
         store.close()
 
 
-def test_kill_inside_the_saving_transaction(database_url: str) -> None:  # noqa: F811
+def test_kill_inside_the_saving_transaction(database_url: str) -> None:
     store = Store(database_url)
     plan_id = store.create_plan(Plan(name="Durable")).id
     store.close()
@@ -109,7 +108,7 @@ def test_kill_inside_the_saving_transaction(database_url: str) -> None:  # noqa:
     assert assert_intact(database_url, plan_id, committed, allowed_extra=0) == 3
 
 
-def test_kill_at_random_moments(database_url: str) -> None:  # noqa: F811
+def test_kill_at_random_moments(database_url: str) -> None:
     store = Store(database_url)
     plan_id = store.create_plan(Plan(name="Durable")).id
     store.close()

@@ -10,13 +10,11 @@ from playwright.sync_api import expect
 
 from planner.catalog import Catalog
 from planner.coverage import analyze
+from planner.domain import Member, Team
 from planner.io import team_rows
-from planner.model import Member, Team
-from tests.support import browser as support
 from tests.support.browser import AppPage
 
 # The fixtures this module uses (assigned, not imported, so arguments may name them).
-app_server, browser, open_app = support.app_server, support.browser, support.open_app
 
 pytestmark = pytest.mark.browser
 

@@ -15,7 +15,6 @@ from planner.textgen.errors import BackendError
 from planner.textgen.remote import RemoteBackend
 from planner.textgen.run import Engine, SlotPool
 from tests.support import textgen as tg
-from tests.support.textgen import llama_server  # noqa: F401
 
 
 def engine(url: str, model: str = "", timeout_s: float = 30.0, slots: int = 1) -> Engine:
@@ -28,7 +27,7 @@ def engine(url: str, model: str = "", timeout_s: float = 30.0, slots: int = 1) -
 
 
 @pytest.mark.parametrize("mode", ["chat", "completion"])
-def test_streams_from_a_real_openai_compatible_server(llama_server, mode):  # noqa: F811
+def test_streams_from_a_real_openai_compatible_server(llama_server, mode):
     run = engine(llama_server.url, llama_server.model).submit(
         tg.request("Write one sentence about hiring.", mode=mode, max_new_tokens=12, seed=3)
     )
@@ -41,7 +40,7 @@ def test_streams_from_a_real_openai_compatible_server(llama_server, mode):  # no
     assert m.ttft_s is not None and m.tokens_per_s > 0
 
 
-def test_same_seed_same_text_on_the_server(llama_server):  # noqa: F811
+def test_same_seed_same_text_on_the_server(llama_server):
     # llama-cpp-python 0.3.36 honours the seed on /v1/completions; its chat handler
     # does not (seen: two chat runs with seed 42 differ), so the check uses completion.
     e = engine(llama_server.url, llama_server.model)
@@ -54,7 +53,7 @@ def test_same_seed_same_text_on_the_server(llama_server):  # noqa: F811
     assert other.text != first
 
 
-def test_stop_cancels_the_server_stream(llama_server):  # noqa: F811
+def test_stop_cancels_the_server_stream(llama_server):
     run = engine(llama_server.url, llama_server.model).submit(
         tg.request("Tell a long story about a startup.", max_new_tokens=400, temperature=0.8)
     )
@@ -67,7 +66,7 @@ def test_stop_cancels_the_server_stream(llama_server):  # noqa: F811
     assert 1 <= run.metrics.tokens < 400 and run.text
 
 
-def test_concurrent_remote_runs_stay_separate(llama_server):  # noqa: F811
+def test_concurrent_remote_runs_stay_separate(llama_server):
     e = engine(llama_server.url, llama_server.model, slots=2)
     reqs = [
         tg.request(p, temperature=0, max_new_tokens=6) for p in ("Say red.", "Say blue.", "Say 7.")
@@ -77,7 +76,7 @@ def test_concurrent_remote_runs_stay_separate(llama_server):  # noqa: F811
     assert together == alone
 
 
-def test_unknown_route_is_an_http_error(llama_server):  # noqa: F811
+def test_unknown_route_is_an_http_error(llama_server):
     run = engine(llama_server.url + "/nope", llama_server.model).generate(tg.request(), 30)
     assert isinstance(run.error, BackendError) and run.error.key == "gen_err_remote_http"
     assert run.error.params["status"] == 404

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components.state import is_routed, page_setup
+from components.state import page_setup
 from components.ui import pct
 from planner.coverage import analyze
 
@@ -23,14 +23,11 @@ else:
 
 st.subheader(ctx.t("overview_pages"))
 for path, key in [
-    ("views/team.py", "overview_link_team"),
-    ("views/model.py", "overview_link_model"),
-    ("views/coverage.py", "overview_link_coverage"),
-    ("views/pipeline.py", "overview_link_pipeline"),
-    ("views/generate.py", "overview_link_generate"),
-    ("views/share.py", "overview_link_share"),
+    ("pages/team.py", "overview_link_team"),
+    ("pages/model.py", "overview_link_model"),
+    ("pages/coverage.py", "overview_link_coverage"),
+    ("pages/pipeline.py", "overview_link_pipeline"),
+    ("pages/generate.py", "overview_link_generate"),
+    ("pages/share.py", "overview_link_share"),
 ]:
-    if is_routed():
-        st.page_link(path, label=ctx.t(key))
-    else:  # run alone (tests): the router's pages are not registered
-        st.markdown(f"- {ctx.t(key)}")
+    st.page_link(path, label=ctx.t(key))

@@ -11,56 +11,17 @@ from pathlib import Path
 import pytest
 import yaml
 
-from planner.model import Plan
+from planner.domain import Plan
 from planner.textgen import cache
 from planner.textgen.config import EMBEDDED, load_config
 from planner.textgen.errors import TextgenError
 from planner.textgen.presets import PRESETS, preset
-from planner.textgen.run import Engine, GenerationRun, SlotPool, StopFilter
+from planner.textgen.run import Engine, SlotPool, StopFilter
 from planner.textgen.runcard import card_json, request_from_card, run_card, run_markdown
 from planner.textgen.settings import GenRequest, GenSettings, parse_stop
+from tests.support.textgen import FakeBackend
 
-STRINGS = Path(__file__).resolve().parent.parent / "data" / "strings" / "generate.yaml"
-
-
-class FakeBackend:
-    """Emits one word per step until stopped; records the order runs started in."""
-
-    name = "fake"
-    model_name = "fake-model"
-    revision = "r1"
-
-    def __init__(self, words: int = 5, delay: float = 0.0, gate: threading.Event | None = None):
-        self.words = words
-        self.delay = delay
-        self.gate = gate
-        self.started: list[str] = []
-        self.lock = threading.Lock()
-        self.running = 0
-        self.max_running = 0
-
-    def generate(self, run: GenerationRun) -> str:
-        with self.lock:
-            self.started.append(run.request.prompt)
-            self.running += 1
-            self.max_running = max(self.max_running, self.running)
-        try:
-            run.set_prompt_tokens(len(run.request.prompt.split()))
-            for i in range(self.words):
-                if self.gate is not None:
-                    self.gate.wait(5)
-                if run.should_stop():
-                    return "stopped"
-                run.count_tokens(1)
-                run.emit(f"{run.request.prompt}-{i} ")
-                time.sleep(self.delay)
-            return "length"
-        finally:
-            with self.lock:
-                self.running -= 1
-
-
-# ---- configuration ----
+STRINGS = Path(__file__).resolve().parents[2] / "data" / "strings" / "generate.yaml"
 
 
 def test_config_defaults_are_offline_capable_and_embedded():
@@ -387,7 +348,7 @@ def test_every_message_key_raised_by_the_engine_exists():
     strings = yaml.safe_load(STRINGS.read_text(encoding="utf-8"))
     source = "".join(
         p.read_text(encoding="utf-8")
-        for p in (Path(__file__).resolve().parent.parent / "planner" / "textgen").glob("*.py")
+        for p in (Path(__file__).resolve().parents[2] / "planner" / "textgen").glob("*.py")
     )
     used = set(re.findall(r'"(gen_(?:err|note|load_step)_\w+)"', source))
     assert used and used <= set(strings)
@@ -405,7 +366,7 @@ def test_the_page_side_of_the_engine_does_not_import_torch():
         "heavy = [m for m in ('torch', 'transformers', 'streamlit') if m in sys.modules]\n"
         "print(heavy)\n"
     )
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
     )

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.coverage import analyze, contribution, fit_by_model
-from planner.model import BusinessModel, Member, Team
+from planner.domain import BusinessModel, Member, Team
 
 SKILLS = [
     "research.alignment",

@@ -5,10 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.support import browser as support
-
 # The fixtures this module uses (assigned, not imported, so arguments may name them).
-app_server, browser, open_app = support.app_server, support.browser, support.open_app
 
 pytestmark = pytest.mark.browser
 

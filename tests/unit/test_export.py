@@ -1,7 +1,5 @@
 """Chart, data and report export: the content of every file, not just that it appeared."""
 
-# ruff: noqa: F811  (pytest fixtures imported from tests/support/export.py)
-
 from __future__ import annotations
 
 import csv
@@ -17,23 +15,19 @@ import pytest
 
 from planner import charts, export
 from planner.catalog import Catalog
+from planner.domain import Plan
 from planner.i18n import t
-from planner.model import Plan
 from planner.pipeline import MERMAID_IDS, node_parts, parse_mermaid, to_mermaid
-from tests.support.export import (  # noqa: F401
+from tests.support.export import (
     PLAN_NAME,
     QUOTE_NAME,
     SCRIPT_NAME,
     SVG_NS,
-    analyses,
-    browser,
     not_blank,
     pdf_pages_text,
     png_image,
     squash,
     svg_texts,
-    tricky_plan,
-    tricky_team,
 )
 
 TITLE_KEYS = {
@@ -53,14 +47,14 @@ def shown_title(fig: go.Figure) -> str:
 # ---------------------------------------------------------------- PNG
 
 
-def test_png_is_twice_the_layout_size_and_not_blank(browser, analyses) -> None:
+def test_png_is_twice_the_layout_size_and_not_blank(export_browser, analyses) -> None:
     fig = export.build_chart(analyses["en"], "coverage_radar")
     image = png_image(export.figure_to_image(fig, "png"))
     assert image.size == (2 * export.EXPORT_WIDTH, 2 * fig.layout.height)
     assert not_blank(image)
 
 
-def test_png_of_a_blank_figure_is_detected_as_blank(browser) -> None:
+def test_png_of_a_blank_figure_is_detected_as_blank(export_browser) -> None:
     """The blankness check can fail: an empty white figure does not pass it."""
     empty = go.Figure().update_layout(
         width=300, height=200, template="plotly_white", xaxis_visible=False, yaxis_visible=False
@@ -76,7 +70,7 @@ def test_png_of_a_blank_figure_is_detected_as_blank(browser) -> None:
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("chart_id", charts.CHART_IDS)
 def test_svg_parses_and_shows_the_title_in_the_language(
-    browser, analyses, chart_id: str, lang: str
+    export_browser, analyses, chart_id: str, lang: str
 ) -> None:
     fig = export.build_chart(analyses[lang], chart_id)
     texts = svg_texts(export.figure_to_image(fig, "svg"))
@@ -87,7 +81,7 @@ def test_svg_parses_and_shows_the_title_in_the_language(
         assert t(TITLE_KEYS.get(chart_id, "chart_fit_title"), "en") not in " ".join(texts)
 
 
-def test_svg_keeps_user_names_as_text_never_markup(browser, analyses) -> None:
+def test_svg_keeps_user_names_as_text_never_markup(export_browser, analyses) -> None:
     fig = export.build_chart(analyses["en"], "coverage_heatmap")
     data = export.figure_to_image(fig, "svg")
     texts = svg_texts(data)
@@ -98,7 +92,7 @@ def test_svg_keeps_user_names_as_text_never_markup(browser, analyses) -> None:
     assert b"<script>" not in data
 
 
-def test_bus_factor_svg_names_the_single_expert_intact(browser, analyses) -> None:
+def test_bus_factor_svg_names_the_single_expert_intact(export_browser, analyses) -> None:
     texts = svg_texts(
         export.figure_to_image(export.build_chart(analyses["zh"], "bus_factor"), "svg")
     )
@@ -108,7 +102,7 @@ def test_bus_factor_svg_names_the_single_expert_intact(browser, analyses) -> Non
 # ---------------------------------------------------------------- PDF
 
 
-def test_chart_pdf_is_one_page_with_the_chinese_title(browser, analyses) -> None:
+def test_chart_pdf_is_one_page_with_the_chinese_title(export_browser, analyses) -> None:
     fig = export.build_chart(analyses["zh"], "coverage_gaps")
     data = export.figure_to_image(fig, "pdf")
     pages = pdf_pages_text(data)
@@ -117,7 +111,7 @@ def test_chart_pdf_is_one_page_with_the_chinese_title(browser, analyses) -> None
 
 
 @pytest.fixture(scope="module")
-def zh_report_pdf(browser, analyses) -> bytes:
+def zh_report_pdf(export_browser, analyses) -> bytes:
     return export.report_pdf(analyses["zh"], date(2026, 3, 14))
 
 
@@ -284,7 +278,7 @@ def test_file_names_carry_plan_and_date_and_are_safe() -> None:
 # ---------------------------------------------------------------- renderer
 
 
-def test_repeated_exports_reuse_one_browser(browser, analyses) -> None:
+def test_repeated_exports_reuse_one_browser(export_browser, analyses) -> None:
     fig = export.build_chart(analyses["en"], "coverage_gaps")
     export.figure_to_image(fig, "svg")
     first = export._RENDERER._kaleido
@@ -292,7 +286,7 @@ def test_repeated_exports_reuse_one_browser(browser, analyses) -> None:
     assert first is not None and export._RENDERER._kaleido is first
 
 
-def test_sessions_exporting_at_once_get_their_own_images(browser, analyses) -> None:
+def test_sessions_exporting_at_once_get_their_own_images(export_browser, analyses) -> None:
     """Streamlit sessions are threads: each must get its own chart back, whole."""
     jobs = {
         "radar": (export.build_chart(analyses["en"], "coverage_radar"), 500, 320),
@@ -354,7 +348,7 @@ def test_unknown_image_format_is_refused(analyses) -> None:
         export.figure_to_image(export.build_chart(analyses["en"], "coverage_radar"), "bmp")
 
 
-def test_an_idle_browser_is_closed_and_starts_again(browser, analyses, monkeypatch) -> None:
+def test_an_idle_browser_is_closed_and_starts_again(export_browser, analyses, monkeypatch) -> None:
     import time
 
     monkeypatch.setattr(export, "IDLE_CLOSE_S", 0.5)

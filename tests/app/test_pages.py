@@ -3,42 +3,28 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from planner.domain import Member, Plan, Team
 from planner.io import team_to_bytes
-from planner.model import Member, Plan, Team
-
-PAGES = Path(__file__).resolve().parent.parent / "views"
-TIMEOUT = 60
+from tests.support.apptest import chart_spec, no_exception, open_page
 
 
 def page(name: str, lang: str = "en") -> AppTest:
-    at = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=TIMEOUT)
-    at.query_params["lang"] = lang
-    return at
+    return open_page(name, lang=lang)
 
 
 def with_sample(name: str, lang: str = "en", model: str | None = None) -> AppTest:
     """A page opened after loading the sample team (and picking a model) the way a
     founder does: each step autosaves, and the new page loads the saved plan."""
-    at = page("team", lang).run()
+    at = page("team", lang)
     at.button(key="team_sample").click().run()
     if model:
-        at = page("model", lang).run()
+        at = page("model", lang)
         at.radio(key="business_model").set_value(model).run()
-    return page(name, lang).run()
-
-
-def no_exception(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-
-
-def chart_spec(at: AppTest, key: str) -> dict:
-    """The Plotly figure a chart element carries, as the browser receives it."""
-    return json.loads(at.get_by_key(key).proto.spec)
+    return page(name, lang)
 
 
 def chart_title(at: AppTest, key: str) -> str:
@@ -48,7 +34,7 @@ def chart_title(at: AppTest, key: str) -> str:
 @pytest.mark.parametrize("name", ["overview", "team", "model", "coverage", "pipeline"])
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_every_page_runs_empty_and_with_the_sample(name, lang):
-    empty = page(name, lang).run()
+    empty = page(name, lang)
     no_exception(empty)
     full = with_sample(name, lang)
     no_exception(full)
@@ -57,17 +43,17 @@ def test_every_page_runs_empty_and_with_the_sample(name, lang):
 
 def test_empty_pages_point_to_the_team_page():
     for name in ("coverage", "pipeline"):
-        at = page(name).run()
+        at = page(name)
         assert "Team page" in at.info[0].value
 
 
 def test_language_from_the_url():
-    at = page("overview", "zh").run()
+    at = page("overview", "zh")
     assert at.title[0].value == "AI 创业人才规划"
 
 
 def test_a_bad_language_in_the_url_is_reported():
-    bad = page("overview", "fr").run()
+    bad = page("overview", "fr")
     assert "fr" in bad.warning[0].value and "?lang=zh" in bad.warning[0].value
     assert bad.title[0].value == "AI Startup Talent Planner"
 
@@ -83,7 +69,7 @@ def test_language_switch_changes_titles_and_charts():
 
 
 def test_sample_team_fills_the_editor():
-    at = page("team").run()
+    at = page("team")
     at.button(key="team_sample").click().run()
     no_exception(at)
     editor = at.data_editor(key="team_editor")
@@ -92,7 +78,7 @@ def test_sample_team_fills_the_editor():
 
 
 def test_upload_replaces_the_team_and_a_bad_file_keeps_it(catalog):
-    at = page("team").run()
+    at = page("team")
     at.button(key="team_sample").click().run()
     new_team = Team(members=(Member(name="Solo", skills={"product.backend": 5}),))
     at.file_uploader(key="team_upload").set_value(
@@ -112,13 +98,13 @@ def test_upload_replaces_the_team_and_a_bad_file_keeps_it(catalog):
 
 
 def test_upload_error_is_in_chinese():
-    at = page("team", "zh").run()
+    at = page("team", "zh")
     at.file_uploader(key="team_upload").set_value(("x.csv", b"", "text/csv")).run()
     assert "文件为空" in at.error[0].value
 
 
 def test_editing_a_level_moves_the_plan_and_a_bad_edit_is_explained():
-    at = page("team").run()
+    at = page("team")
     at.button(key="team_sample").click().run()
     before = at.session_state["plan"].team.members[5]  # Fang Li, marketing 3
     at.session_state["team_editor"] = {
@@ -234,10 +220,7 @@ def test_pipeline_names_the_blocker_and_offers_mermaid():
 
 def test_hostile_names_are_never_markup():
     evil = Team(members=(Member(name="<img src=x onerror=alert(1)>", skills={"data.quality": 4}),))
-    at = page("coverage")
-
-    at.session_state["plan"] = Plan(team=evil)
-    at.run()
+    at = open_page("coverage", state={"plan": Plan(team=evil)})
     no_exception(at)
     spec = chart_spec(at, "coverage_heatmap")
     assert "&lt;img src=x onerror=alert(1)&gt;" in spec["data"][0]["y"]

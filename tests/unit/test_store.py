@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from planner.domain import PLAN_SCHEMA, Member, Plan, Team
 from planner.i18n import strings
-from planner.model import PLAN_SCHEMA, Member, Plan, Team
 from planner.store import (
     MAX_IMPORT_BYTES,
     TOKEN_FORM,
@@ -27,11 +27,10 @@ from planner.store import (
     plans,
     summarize,
 )
-from tests.support.pg import database_url, postgres_server  # noqa: F401
 
 
 @pytest.fixture
-def store(database_url: str):  # noqa: F811
+def store(database_url: str):
     store = Store(database_url)
     yield store
     store.close()
@@ -393,7 +392,7 @@ def test_concurrent_saves_on_one_base_raise_the_conflict(store: Store) -> None:
     assert store.load(plan_id).version == 2
 
 
-def test_an_older_schema_is_upgraded_in_place(database_url: str) -> None:  # noqa: F811
+def test_an_older_schema_is_upgraded_in_place(database_url: str) -> None:
     from alembic import command
     from alembic.config import Config
 
@@ -431,7 +430,7 @@ def test_an_older_schema_is_upgraded_in_place(database_url: str) -> None:  # noq
         store.close()
 
 
-def test_replicas_starting_together_migrate_once(database_url: str) -> None:  # noqa: F811
+def test_replicas_starting_together_migrate_once(database_url: str) -> None:
     """Several processes (here threads) open a fresh database at once."""
     barrier = threading.Barrier(4)
     stores: list[Store] = []
@@ -457,7 +456,7 @@ def test_replicas_starting_together_migrate_once(database_url: str) -> None:  # 
         s.close()
 
 
-def test_a_newer_database_is_refused(database_url: str) -> None:  # noqa: F811
+def test_a_newer_database_is_refused(database_url: str) -> None:
     Store(database_url).close()
     engine = sa.create_engine(database_url)
     with engine.begin() as conn:

@@ -12,13 +12,11 @@ from playwright.sync_api import Download, Locator, expect
 
 from planner.catalog import Catalog
 from planner.coverage import analyze
+from planner.domain import Team
 from planner.io import parse_team
-from planner.model import Team
-from tests.support import browser as support
 from tests.support.browser import AppPage
 
 # The fixtures this module uses (assigned, not imported, so arguments may name them).
-app_server, browser, open_app = support.app_server, support.browser, support.open_app
 
 pytestmark = pytest.mark.browser
 
