@@ -28,7 +28,6 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from components.state import (
-    LANG,
     PLAN,
     READ_ONLY,
     RESET_ON_LANG,
@@ -186,13 +185,11 @@ def _adopt(loaded, *, first: bool = False) -> None:
     st.session_state[_VERSION] = loaded.version
     st.session_state.pop(_CONFLICT, None)
     st.session_state.pop(_NEW_LINK, None)
+    # The interface language is the person's: opening a plan never changes it.
     if first:
-        # The first load of a session keeps a language asked for in ?lang=.
         st.session_state[PLAN] = loaded.plan
-        st.session_state[LANG] = _lang_param() or loaded.plan.lang
     else:
         replace_plan(loaded.plan)
-        st.query_params["lang"] = loaded.plan.lang
         _forget_widgets()
     st.session_state["plan_select"] = loaded.id
     st.session_state["plan_rename_name"] = loaded.plan.name
@@ -278,11 +275,8 @@ def _init_shared(token: str, lang: str) -> None:
         st.button(t("share_exit", lang), key="share_invalid_exit", on_click=_leave_share_mode)
         st.stop()
     if st.session_state.get(_SHARED) != (shared.id, shared.version):
-        first = _SHARED not in st.session_state
         st.session_state[_SHARED] = (shared.id, shared.version)
         st.session_state[PLAN] = shared.plan
-        if first and not _lang_param():
-            st.session_state[LANG] = shared.plan.lang
 
 
 # -- autosave ---------------------------------------------------------------------

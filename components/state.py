@@ -65,9 +65,10 @@ def update_plan(**changes: object) -> Plan:
 
 
 def replace_plan(plan: Plan) -> None:
-    """Put a whole plan in place (loading one), without notifying listeners."""
+    """Put a whole plan in place (loading one), without notifying listeners.
+
+    The interface language is the person's, not the plan's: it stays as it is."""
     st.session_state[PLAN] = plan
-    st.session_state[LANG] = plan.lang
 
 
 def on_plan_change(name: str, listener: Callable[[Plan], None]) -> None:
@@ -76,17 +77,23 @@ def on_plan_change(name: str, listener: Callable[[Plan], None]) -> None:
 
 
 def current_lang() -> str:
-    return pick_lang(st.session_state.get(LANG), current_plan().lang)
+    return pick_lang(st.session_state.get(LANG), _browser_lang())
+
+
+def _browser_lang() -> str:
+    """The person's default: Chinese for a zh-* browser, English otherwise."""
+    locale = str(getattr(st.context, "locale", None) or "")
+    return "zh" if locale.lower().startswith("zh") else "en"
 
 
 def _init_lang() -> None:
-    """Language from ?lang= on first run; a bad value is reported, never fatal."""
+    """Language from ?lang= on first run (else the browser's); a bad value is reported."""
     if LANG in st.session_state:
         return
     raw = st.query_params.get("lang")
     if raw is not None and pick_lang(raw, "") == "":
         st.session_state["_bad_lang"] = raw
-    st.session_state[LANG] = pick_lang(raw, current_plan().lang)
+    st.session_state[LANG] = pick_lang(raw, _browser_lang())
 
 
 # Widgets whose labels are part of their identity: their pending state is
@@ -98,7 +105,6 @@ def _on_lang_change() -> None:
     st.query_params["lang"] = st.session_state[LANG]
     for key in RESET_ON_LANG:
         st.session_state.pop(key, None)
-    update_plan(lang=st.session_state[LANG])
 
 
 READ_ONLY = "read_only"
@@ -137,7 +143,7 @@ def init_state() -> None:
     _init_lang()
     # A segmented control can be cleared by clicking the active option.
     if st.session_state.get(LANG) not in ("en", "zh"):
-        st.session_state[LANG] = current_plan().lang
+        st.session_state[LANG] = _browser_lang()
 
 
 def page_setup() -> Ctx:
@@ -154,9 +160,9 @@ def page_setup() -> Ctx:
     lang = current_lang()
     if bad := st.session_state.pop("_bad_lang", None):
         st.warning(t("bad_lang_param", lang, value=str(bad)[:40]))
-    return ctx()
+    return current_ctx()
 
 
-def ctx() -> Ctx:
+def current_ctx() -> Ctx:
     """The page's context with the plan as it is now (after any update_plan)."""
     return Ctx(lang=current_lang(), catalog=catalog(), plan=current_plan())

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from components.state import current_lang, is_read_only, page_setup, update_plan
+from components.state import current_ctx, current_lang, is_read_only, page_setup, update_plan
 from components.team_editor import reset_editor, team_editor
 from components.ui import md
 from planner.catalog import DATA_DIR
@@ -65,15 +65,15 @@ if not read_only:
             st.warning(text)
 
 team_editor(ctx, disabled=read_only)
-
-team = ctx.plan.team if read_only else st.session_state["plan"].team
+ctx = current_ctx()  # the editor may have just changed the plan
+team = ctx.plan.team
 fmt_col, button_col = st.columns([1, 3], vertical_alignment="bottom")
 fmt = fmt_col.selectbox(
     ctx.t("team_download_format"), FORMATS, key="team_download_format", format_func=str.upper
 )
 button_col.download_button(
     ctx.t("team_download", fmt=fmt.upper()),
-    data=team_to_bytes(team, fmt, ctx.catalog, st.session_state["plan"]),
+    data=team_to_bytes(team, fmt, ctx.catalog, ctx.plan),
     file_name=safe_filename(f"{ctx.plan.name}-team", fmt),
     mime=MIME[fmt],
     key="team_download",

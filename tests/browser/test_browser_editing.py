@@ -14,8 +14,6 @@ from planner.domain import Member, Team
 from planner.io import team_rows
 from tests.support.browser import AppPage
 
-# The fixtures this module uses (assigned, not imported, so arguments may name them).
-
 pytestmark = pytest.mark.browser
 
 UPLOADED = """name,role,fte,research.alignment,product.backend,market.marketing

@@ -16,8 +16,6 @@ from planner.domain import Team
 from planner.io import parse_team
 from tests.support.browser import AppPage
 
-# The fixtures this module uses (assigned, not imported, so arguments may name them).
-
 pytestmark = pytest.mark.browser
 
 # A chart export runs Chromium (kaleido) on the server: allow for a cold start.

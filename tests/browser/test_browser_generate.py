@@ -10,15 +10,8 @@ from playwright.sync_api import expect
 
 from tests.support.browser import AppPage
 
-# The fixtures this module uses (assigned, not imported, so arguments may name them).
-
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not (ROOT / "views" / "generate.py").exists(), reason="views/generate.py does not exist yet"
-    ),
-]
+pytestmark = pytest.mark.browser
 
 # The embedded model loads (dequantizes) on first use: ~15 s alone, more on a busy CI box.
 LOAD_TIMEOUT_MS = 180_000

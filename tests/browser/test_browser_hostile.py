@@ -12,8 +12,6 @@ from playwright.sync_api import expect
 
 from tests.support.browser import AppPage
 
-# The fixtures this module uses (assigned, not imported, so arguments may name them).
-
 pytestmark = pytest.mark.browser
 
 XSS = "<img src=x onerror=alert(1)>"

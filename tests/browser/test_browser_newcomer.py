@@ -12,8 +12,6 @@ from planner.coverage import analyze
 from planner.domain import Team
 from tests.support.browser import AppPage
 
-# The fixtures this module uses (assigned, not imported, so arguments may name them).
-
 pytestmark = pytest.mark.browser
 
 TEAM_COLOUR_RGB = "rgb(30, 136, 229)"  # planner.charts.TEAM_COLOUR, as the SVG writes it

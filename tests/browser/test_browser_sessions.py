@@ -9,8 +9,6 @@ from playwright.sync_api import expect
 
 from tests.support.browser import AppPage
 
-# The fixtures this module uses (assigned, not imported, so arguments may name them).
-
 pytestmark = pytest.mark.browser
 
 B_TEAM = """name,role,fte,research.alignment,product.backend,market.marketing

@@ -11,15 +11,8 @@ from playwright.sync_api import expect
 
 from tests.support.browser import AppPage
 
-# The fixtures this module uses (assigned, not imported, so arguments may name them).
-
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not (ROOT / "views" / "share.py").exists(), reason="views/share.py does not exist yet"
-    ),
-]
+pytestmark = pytest.mark.browser
 
 REFUSED = "This share link does not open a plan."
 

@@ -123,7 +123,12 @@ def _failed(node: pytest.Item) -> bool:
 
 @pytest.fixture(scope="module")
 def app_server(tmp_path_factory: pytest.TempPathFactory, request) -> Iterator[AppServer]:
-    """`streamlit run app.py` on a free port with an empty data folder."""
+    """`streamlit run app.py` on a free port with an empty data folder, per module."""
+    yield from serve_app(tmp_path_factory, request)
+
+
+def serve_app(tmp_path_factory: pytest.TempPathFactory, request) -> Iterator[AppServer]:
+    """Start the app server, yield it once healthy (no session opened yet), stop it."""
     data_dir = tmp_path_factory.mktemp("browser-data")
     log_path = data_dir / "server.log"
     port = _free_port()

@@ -12,6 +12,7 @@ are registered through ``pytest_plugins`` in tests/conftest.py.
 from __future__ import annotations
 
 import io
+import os
 import unicodedata
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -31,10 +32,13 @@ PLAN_NAME = 'Plan <b>"α"</b> 王 / Q3'
 
 @pytest.fixture(scope="session")
 def export_browser() -> Iterator[str]:
-    """The shared export browser; fails (never skips) when Chromium is missing."""
+    """The shared export browser. Without Chromium: a failure under `make test` (which
+    installs it), a skip that says what to install under `make check`."""
     path = export.find_browser()
     if path is None:
-        pytest.fail(export.INSTALL_HINT)
+        if os.environ.get("PLANNER_REQUIRE_BROWSER"):
+            pytest.fail(export.INSTALL_HINT)
+        pytest.skip(f"no Chromium for image export: {export.INSTALL_HINT}")
     yield path
     export.shutdown()
 
