@@ -28,7 +28,7 @@ RUN pip install -r requirements.txt \
 COPY .streamlit/config.toml .streamlit/config.toml
 COPY app.py ./
 COPY components components
-COPY views views
+COPY pages pages
 COPY planner planner
 COPY data data
 
