@@ -2,6 +2,10 @@
 
 Every key exists in both languages (tested). Each feature keeps its strings in a
 file of its own, so features can grow without editing one shared file.
+
+Plurals have one form: a text that depends on a number is a mapping
+``{one: ..., other: ...}`` chosen by the ``count`` parameter (Chinese needs none,
+so its text is a plain string).
 """
 
 from __future__ import annotations
@@ -32,7 +36,14 @@ def t(key: str, lang: str, /, **params: object) -> str:
     """The text for key in lang, with {placeholders} filled in."""
     texts = strings()[key]
     text = texts.get(lang if lang in LANGS else "en") or texts["en"]
+    if isinstance(text, dict):
+        text = text["one" if params.get("count") == 1 else "other"]
     return text.format(**params) if params else text
+
+
+def forms(text: str | dict[str, str]) -> list[str]:
+    """Every form of a text: itself, or its plural forms."""
+    return list(text.values()) if isinstance(text, dict) else [text]
 
 
 def pick_lang(value: object, default: str = "en") -> str:
