@@ -87,7 +87,7 @@ def test_upload_replaces_the_team_and_a_bad_file_keeps_it(catalog):
     no_exception(at)
     assert at.session_state["plan"].team == new_team
     # Markdown source: the file name is escaped so it can never format text.
-    assert "Loaded 1 members from solo\\.csv" in at.success[0].value
+    assert "Loaded 1 member from solo\\.csv" in at.success[0].value
 
     at.file_uploader(key="team_upload").set_value(
         ("broken.csv", b"name,fte,research.alignment\nAnn,1,7\n", "text/csv")
