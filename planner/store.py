@@ -29,7 +29,7 @@ from pydantic import ValidationError
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
-from planner.domain import MAX_NAME_LEN, PLAN_SCHEMA, Plan, first_error
+from planner.domain import MAX_NAME_LEN, PLAN_SCHEMA, Plan, first_error, plan_to_json
 from planner.i18n import t
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -100,6 +100,17 @@ class StaleVersion(StoreError):
         super().__init__(f"plan {plan_id}: based on version {base}, latest is {current}")
         self.base = base
         self.current = current
+
+
+class NameTaken(StoreError):
+    """Another live plan of this owner already has the name (names are unique per owner)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"name taken: {name}")
+        self.name = name
+
+    def message(self, lang: str) -> str:
+        return t("store_name_taken", lang, name=self.name)
 
 
 class NewerDatabase(StoreError):
@@ -261,12 +272,6 @@ def parse_plan_json(raw: bytes | str) -> Plan:
         raise PlanImportError("store_import_invalid", where=where or "-", problem=problem) from None
 
 
-def plan_to_json(plan: Plan) -> str:
-    """The canonical stored form: sorted keys, so equal plans give equal text."""
-    data = plan.model_dump(by_alias=True, mode="json")
-    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
 def _plan_from_row(data: str) -> Plan:
     return Plan.model_validate(json.loads(data))
 
@@ -394,6 +399,13 @@ class Store:
             raise PlanNotFound(plan_id)
         return row
 
+    def _taken_names(self, conn: Connection, owner: str, except_id: str | None = None) -> set[str]:
+        """Names (case-folded) of this owner's live plans, except one."""
+        query = sa.select(plans.c.name).where(plans.c.owner == owner, plans.c.deleted_at.is_(None))
+        if except_id is not None:
+            query = query.where(plans.c.id != except_id)
+        return {name.casefold() for name in conn.execute(query).scalars()}
+
     def _version_data(self, conn: Connection, plan_id: str, version: int) -> str:
         data = conn.execute(
             sa.select(versions.c.data).where(
@@ -405,6 +417,10 @@ class Store:
         return data
 
     def _insert_plan(self, conn: Connection, plan: Plan, owner: str, changes: list[dict]) -> Loaded:
+        # A new plan never shares a name with another: "New plan" twice is "New plan 2".
+        name = unique_name(plan.name, self._taken_names(conn, owner))
+        if name != plan.name:
+            plan = plan.model_copy(update={"name": name})
         plan_id, now = uuid.uuid4().hex, _now()
         conn.execute(
             plans.insert().values(
@@ -431,7 +447,12 @@ class Store:
         owner: str,
         changes: list[dict] | None = None,
     ) -> int:
-        """The heart of saving: a conditional bump, so only one writer per base wins."""
+        """The heart of saving: a conditional bump, so only one writer per base wins.
+
+        A save that would give the plan another plan's name is refused (NameTaken)."""
+        if plan.name.casefold() in self._taken_names(conn, owner, except_id=plan_id):
+            self._plan_row(conn, plan_id, owner)  # an unknown plan is PlanNotFound first
+            raise NameTaken(plan.name)
         now = _now()
         bumped = conn.execute(
             plans.update()
@@ -540,6 +561,8 @@ class Store:
             self._plan_row(conn, plan_id, owner)
             plan = _plan_from_row(self._version_data(conn, plan_id, version))
             old = _plan_from_row(self._version_data(conn, plan_id, base_version))
+            if plan.name.casefold() in self._taken_names(conn, owner, except_id=plan_id):
+                plan = plan.model_copy(update={"name": old.name})  # that name is another's now
             changes = [{"kind": "restored", "version": version}, *describe_changes(old, plan)]
             return self._append_version(conn, plan_id, plan, base_version, owner, changes)
 
@@ -587,6 +610,13 @@ class Store:
             )
             if done.rowcount != 1:
                 raise PlanNotFound(plan_id)
+            # Another plan may have taken the name meanwhile: the restored one gives way.
+            row = self._plan_row(conn, plan_id, owner)
+            taken = self._taken_names(conn, owner, except_id=plan_id)
+            if row.name.casefold() in taken:
+                plan = _plan_from_row(self._version_data(conn, plan_id, row.version))
+                renamed = plan.model_copy(update={"name": unique_name(row.name, taken)})
+                self._append_version(conn, plan_id, renamed, row.version, owner)
 
     def purge_deleted(self, older_than: timedelta = UNDO_WINDOW) -> int:
         """Really remove plans deleted longer ago than the undo window."""
@@ -658,6 +688,21 @@ class Store:
         return Loaded(id=row.id, version=row.version, plan=plan, latest=row.version)
 
 
-def copy_name(name: str) -> str:
-    suffix = " (copy)"
+def unique_name(name: str, taken: set[str]) -> str:
+    """name, or "name 2", "name 3"... : the first not in taken (case-folded names),
+    cut to fit MAX_NAME_LEN."""
+    if name.casefold() not in taken:
+        return name
+    n = 2
+    while True:
+        suffix = f" {n}"
+        candidate = name[: MAX_NAME_LEN - len(suffix)] + suffix
+        if candidate.casefold() not in taken:
+            return candidate
+        n += 1
+
+
+def copy_name(name: str, lang: str = "en") -> str:
+    """The name of a copy: the name with the copy suffix of lang, cut to fit MAX_NAME_LEN."""
+    suffix = t("store_copy_suffix", lang)
     return name[: MAX_NAME_LEN - len(suffix)] + suffix

@@ -3,16 +3,24 @@
 The app keeps one holder per model spec (in st.cache_resource). The first session
 that needs it starts the load in a thread; every session shows the same progress
 lines while it waits. A failed load keeps its error, and may be retried later.
+
+Callers ask the holder, never the tokenizer or the model, for what the next-token
+view shows: the holder imports torch (planner.textgen.local) only once a model is in.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from typing import TYPE_CHECKING
 
 from planner.textgen.config import TextgenConfig
 from planner.textgen.errors import ModelLoadError, TextgenError
 from planner.textgen.run import Engine, SlotPool
+from planner.textgen.settings import GenRequest
+
+if TYPE_CHECKING:
+    from planner.textgen.loader import LoadedModel
 
 RETRY_AFTER_S = 30.0
 
@@ -24,7 +32,7 @@ class ModelHolder:
         self.pool = pool
         self.lines: list[tuple[str, dict]] = []  # (message key, params), in order
         self.error: TextgenError | None = None
-        self.loaded = None  # planner.textgen.loader.LoadedModel
+        self.loaded: LoadedModel | None = None
         self.engine: Engine | None = None
         self._lock = threading.Lock()
         self._done = threading.Event()
@@ -54,6 +62,27 @@ class ModelHolder:
 
     def wait(self, timeout: float | None = None) -> bool:
         return self._done.wait(timeout)
+
+    def _ready_model(self) -> LoadedModel:
+        if not self.ready:
+            raise RuntimeError(f"model {self.spec!r} is not loaded yet")
+        return self.loaded
+
+    @property
+    def vocab_size(self) -> int:
+        return self._ready_model().vocab_size
+
+    def next_token_candidates(self, request: GenRequest, k: int = 10) -> list[dict]:
+        """The k likeliest next tokens after the request's prompt: [{token_id, token, prob}]."""
+        from planner.textgen.local import prompt_candidates
+
+        return prompt_candidates(self._ready_model(), request, k=k)
+
+    def argmax_per_position(self, text: str) -> list[dict]:
+        """Per position of a short text: the argmax prediction next to the actual token."""
+        from planner.textgen.local import argmax_per_position
+
+        return argmax_per_position(self._ready_model(), text)
 
     def _progress(self, key: str, **params: object) -> None:
         self.lines.append((key, params))

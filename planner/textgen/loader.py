@@ -52,6 +52,11 @@ class LoadedModel:
     def has_chat_template(self) -> bool:
         return bool(getattr(self.tokenizer, "chat_template", None))
 
+    @property
+    def vocab_size(self) -> int:
+        """Tokens the tokenizer knows, added ones included."""
+        return len(self.tokenizer)
+
 
 def embedded_gguf() -> Path:
     """The GGUF file of the embedded model, found without importing its package."""

@@ -248,6 +248,15 @@ def next_token_candidates(lm: LoadedModel, ids: list[int], k: int = 10) -> list[
     ]
 
 
+def prompt_candidates(lm: LoadedModel, request: GenRequest, k: int = 10) -> list[dict]:
+    """The k likeliest first tokens of the reply to request (chat template applied in chat)."""
+    if not request.prompt.strip():
+        raise TextgenError("gen_err_empty_prompt")
+    # Default settings: the prompt is cut to leave the room a default run would keep.
+    prepared = prepare(lm, GenRequest(request.prompt, request.mode, request.system))
+    return next_token_candidates(lm, prepared.ids, k=k)
+
+
 def argmax_per_position(lm: LoadedModel, text: str, max_tokens: int = 24) -> list[dict]:
     """For each position of a short text: the model's argmax next token and the actual one.
 

@@ -71,6 +71,11 @@ def parse_stop(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def stop_text(stops: tuple[str, ...]) -> str:
+    """The text field for stop sequences: one per line, a newline written `\\n`."""
+    return "\n".join(stop.replace("\n", "\\n") for stop in stops)
+
+
 @dataclass(frozen=True)
 class GenRequest:
     """One generation: prompt, mode and settings."""

@@ -10,15 +10,18 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from planner.domain import Plan
 from planner.textgen import cache
-from planner.textgen.config import EMBEDDED, load_config
+from planner.textgen.config import EMBEDDED, TextgenConfig, load_config
 from planner.textgen.errors import TextgenError
+from planner.textgen.holder import ModelHolder
 from planner.textgen.presets import PRESETS, preset
 from planner.textgen.run import Engine, SlotPool, StopFilter
 from planner.textgen.runcard import card_json, request_from_card, run_card, run_markdown
-from planner.textgen.settings import GenRequest, GenSettings, parse_stop
+from planner.textgen.settings import RANGES, GenRequest, GenSettings, parse_stop, stop_text
 from tests.support.textgen import FakeBackend
 
 STRINGS = Path(__file__).resolve().parents[2] / "data" / "strings" / "generate.yaml"
@@ -97,6 +100,55 @@ def test_bad_requests_are_refused_with_a_message_key(request_, key):
 
 def test_parse_stop_reads_escaped_newlines():
     assert parse_stop("###\n\\n\\n\n\n  \nEND") == ("###", "\n\n", "END")
+
+
+# A stop sequence a person can type into the field: no other line breaks, no backslash
+# (the field's escape character), and not blank once its newlines are written `\n`.
+_LINE_BREAKS = "\\\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+typed_stop = st.text(
+    st.characters(blacklist_characters=_LINE_BREAKS, blacklist_categories=("Cs",)),
+    min_size=1,
+    max_size=8,
+).filter(lambda stop: stop.replace("\n", "x").strip())
+
+
+def _between(name: str, cast: type) -> st.SearchStrategy:
+    low, high = RANGES[name]
+    if cast is int:
+        return st.integers(int(low), int(high))
+    return st.floats(low, high, allow_nan=False)
+
+
+page_settings = st.builds(
+    GenSettings,
+    max_new_tokens=st.integers(1, 512),
+    temperature=_between("temperature", float),
+    top_p=_between("top_p", float),
+    top_k=_between("top_k", int),
+    repetition_penalty=_between("repetition_penalty", float),
+    seed=_between("seed", int),
+    stop=st.lists(typed_stop, max_size=4).map(tuple),
+)
+
+
+@given(st.lists(typed_stop, max_size=4).map(tuple))
+def test_stop_text_is_read_back_by_parse_stop(stops):
+    assert parse_stop(stop_text(stops)) == stops
+
+
+def test_the_pages_settings_map_names_every_setting_once():
+    from components.generation.session import SETTINGS
+
+    fields = [setting.field for setting in SETTINGS.values()]
+    assert sorted(fields) == sorted(GenSettings.__dataclass_fields__)
+    assert all(key.startswith("gen_") for key in SETTINGS)
+
+
+@given(page_settings)
+def test_settings_shown_in_the_widgets_read_back_the_same(settings):
+    from components.generation.session import settings_from_widgets, settings_to_state
+
+    assert settings_from_widgets(settings_to_state(settings)) == settings
 
 
 # ---- stop sequences ----
@@ -352,6 +404,40 @@ def test_every_message_key_raised_by_the_engine_exists():
     )
     used = set(re.findall(r'"(gen_(?:err|note|load_step)_\w+)"', source))
     assert used and used <= set(strings)
+
+
+@pytest.mark.parametrize(
+    "ask",
+    [
+        lambda h: h.vocab_size,
+        lambda h: h.next_token_candidates(GenRequest("The capital of France is")),
+        lambda h: h.argmax_per_position("The capital of France is Paris."),
+    ],
+    ids=["vocab_size", "next_token_candidates", "argmax_per_position"],
+)
+def test_a_holder_answers_the_next_token_view_only_once_loaded(ask):
+    holder = ModelHolder(EMBEDDED, TextgenConfig(), SlotPool(1))
+    with pytest.raises(RuntimeError, match="not loaded"):
+        ask(holder)
+
+
+def test_the_generation_page_and_its_sections_do_not_import_torch():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "import components.resources, components.generation.session\n"
+        "import components.generation.backend, components.generation.prompt\n"
+        "import components.generation.output, components.generation.next_token\n"
+        "heavy = [m for m in ('torch', 'transformers') if m in sys.modules]\n"
+        "print(heavy)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"
 
 
 def test_the_page_side_of_the_engine_does_not_import_torch():

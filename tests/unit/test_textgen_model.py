@@ -7,16 +7,18 @@ import time
 
 import pytest
 
-from planner.textgen import cache
+from planner.textgen import cache, loader
 from planner.textgen.config import TextgenConfig
-from planner.textgen.errors import ModelLoadError
-from planner.textgen.loader import gguf_cache_dir, load_model
+from planner.textgen.errors import ModelLoadError, TextgenError
+from planner.textgen.holder import ModelHolder
+from planner.textgen.loader import LoadedModel, gguf_cache_dir, load_model
 from planner.textgen.local import (
     argmax_per_position,
     next_token_candidates,
     prepare,
     prompt_ids,
 )
+from planner.textgen.run import SlotPool
 from planner.textgen.settings import GenRequest, GenSettings
 from tests.support import textgen as tg
 
@@ -139,6 +141,39 @@ def test_next_token_probabilities_match_a_direct_forward_pass(embedded_model):
         assert c["prob"] == pytest.approx(float(direct[c["token_id"]]), abs=1e-6)
     assert top[0]["token_id"] == int(direct.argmax())
     assert top[0]["token"].strip() == "Paris"
+
+
+@pytest.fixture
+def embedded_holder(embedded_model, textgen_config, monkeypatch) -> ModelHolder:
+    """A holder over the session's model: its loading is the page tests' subject."""
+    monkeypatch.setattr(loader, "load_model", lambda spec, config, progress: embedded_model)
+    holder = ModelHolder("embedded", textgen_config, SlotPool(1))
+    holder.start()
+    assert holder.wait(60) and holder.ready, holder.error
+    return holder
+
+
+@pytest.mark.parametrize("mode", ["chat", "completion"])
+def test_the_holder_gives_the_next_tokens_after_the_prompt_as_a_run_would_see_it(
+    embedded_holder: ModelHolder, embedded_model: LoadedModel, mode: str
+):
+    req = tg.request("The capital of France is", mode=mode)
+    top = embedded_holder.next_token_candidates(req, k=5)
+    ids = prepare(embedded_model, GenRequest(req.prompt, req.mode)).ids
+    direct = next_token_candidates(embedded_model, ids, k=5)
+    assert [c["token_id"] for c in top] == [c["token_id"] for c in direct]
+    assert [c["token"] for c in top] == [c["token"] for c in direct]
+    assert [c["prob"] for c in top] == pytest.approx([c["prob"] for c in direct], abs=1e-6)
+    assert embedded_holder.vocab_size == len(embedded_model.tokenizer) > 10_000
+
+
+def test_the_holder_refuses_an_empty_prompt_and_a_one_token_text(embedded_holder):
+    with pytest.raises(TextgenError) as info:
+        embedded_holder.next_token_candidates(tg.request("  \n "))
+    assert info.value.key == "gen_err_empty_prompt"
+    with pytest.raises(TextgenError) as info:
+        embedded_holder.argmax_per_position("Paris")
+    assert info.value.key == "gen_err_short_text"
 
 
 def test_argmax_per_position_is_prediction_not_generation(embedded_model):

@@ -1,0 +1,143 @@
+"""The generation page's session state: its keys, defaults, request and run cards.
+
+Every sampling setting is one widget key mapped to one GenSettings field in
+SETTINGS; defaults, a loaded run card and the request all go through that map.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import streamlit as st
+
+from components.state import Ctx
+from planner.textgen.config import TextgenConfig
+from planner.textgen.errors import TextgenError
+from planner.textgen.presets import PRESETS, preset
+from planner.textgen.run import GenerationRun
+from planner.textgen.runcard import request_from_card
+from planner.textgen.settings import GenRequest, GenSettings, parse_stop, stop_text
+
+CURRENT = "gen_current_run"
+HISTORY = "gen_history"
+HISTORY_SIZE = 10
+NEXT = "gen_next_result"
+ARGMAX = "gen_argmax_result"
+NOTICE = "gen_notice"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A GenSettings field and how its value crosses to and from the widget."""
+
+    field: str
+    to_widget: Callable[[object], object]
+    from_widget: Callable[[object], object]
+
+
+SETTINGS: dict[str, Setting] = {
+    "gen_max_new_tokens": Setting("max_new_tokens", int, int),
+    "gen_temperature": Setting("temperature", float, float),
+    "gen_top_p": Setting("top_p", float, float),
+    "gen_top_k": Setting("top_k", int, int),
+    "gen_rep_penalty": Setting("repetition_penalty", float, float),
+    "gen_seed": Setting("seed", int, int),
+    "gen_stop_seqs": Setting("stop", stop_text, parse_stop),
+}
+
+
+def settings_to_state(settings: GenSettings) -> dict[str, object]:
+    """Widget values (by key) that show settings."""
+    return {key: s.to_widget(getattr(settings, s.field)) for key, s in SETTINGS.items()}
+
+
+def settings_from_widgets(values: Mapping[str, object]) -> GenSettings:
+    """The settings that widget values (by key, e.g. st.session_state) describe."""
+    return GenSettings(**{s.field: s.from_widget(values[key]) for key, s in SETTINGS.items()})
+
+
+def message(ctx: Ctx, error: TextgenError) -> str:
+    """The error in the page's language; its own text when the key or a param is missing."""
+    try:
+        return ctx.t(error.key, **error.params)
+    except (KeyError, IndexError):
+        return str(error)
+
+
+def init_state(ctx: Ctx, config: TextgenConfig) -> None:
+    defaults = GenSettings(
+        max_new_tokens=min(config.default_max_new_tokens, config.max_new_tokens_cap)
+    )
+    state = st.session_state
+    state.setdefault("gen_model", config.model)
+    state.setdefault("gen_mode", "chat")
+    state.setdefault("gen_preset", PRESETS[0])
+    for key, value in settings_to_state(defaults).items():
+        state.setdefault(key, value)
+    state.setdefault("gen_argmax_text", ctx.t("gen_argmax_default"))
+    state.setdefault(HISTORY, [])
+    if "gen_prompt" not in state:
+        state["gen_system"], state["gen_prompt"] = preset(
+            PRESETS[0], ctx.plan, ctx.catalog, ctx.model, ctx.lang
+        )
+
+
+def show_notices(ctx: Ctx) -> None:
+    """Messages a callback left for this run (callbacks run before the page draws)."""
+    for kind, key, params in st.session_state.pop(NOTICE, []):
+        getattr(st, kind)(ctx.t(key, **params))
+
+
+def apply_preset(ctx: Ctx) -> None:
+    system, prompt = preset(
+        st.session_state["gen_preset"], ctx.plan, ctx.catalog, ctx.model, ctx.lang
+    )
+    st.session_state.update(gen_system=system, gen_prompt=prompt, gen_mode="chat")
+
+
+def load_card(config: TextgenConfig) -> None:
+    """Fill the prompt and settings from an uploaded run card; a bad file says why."""
+    upload = st.session_state.get("gen_card_upload")
+    if upload is None:
+        return
+    try:
+        card = json.loads(upload.getvalue().decode("utf-8"))
+        request = request_from_card(card)
+        settings = request.settings.validated(config.max_new_tokens_cap)
+    except (ValueError, UnicodeDecodeError, TextgenError) as exc:
+        st.session_state[NOTICE] = [("error", "gen_card_bad", {"detail": str(exc)[:200]})]
+        return
+    st.session_state.update(
+        gen_prompt=request.prompt,
+        gen_system=request.system,
+        gen_mode=request.mode,
+        **settings_to_state(settings),
+    )
+    notices = [("success", "gen_card_loaded", {})]
+    spec = str(card.get("model_spec") or card.get("model") or "")
+    current = st.session_state.get("gen_model", "")
+    if card.get("backend") == "local" and spec and spec != current:
+        notices.append(("warning", "gen_card_model_differs", {"model": spec, "current": current}))
+    st.session_state[NOTICE] = notices
+
+
+def current_request() -> GenRequest:
+    """The request the widgets describe now."""
+    s = st.session_state
+    return GenRequest(
+        prompt=s["gen_prompt"],
+        mode=s["gen_mode"],
+        system=s.get("gen_system", "") if s["gen_mode"] == "chat" else "",
+        settings=settings_from_widgets(s),
+    )
+
+
+def current_run() -> GenerationRun | None:
+    return st.session_state.get(CURRENT)
+
+
+def stop_current() -> None:
+    if (run := current_run()) is not None:
+        run.stop()
