@@ -41,7 +41,7 @@ def _column_config(ctx: Ctx) -> dict:
     levels = "; ".join(f"{i} {ctx.catalog.levels[i](ctx.lang)}" for i in range(6))
     config: dict = {
         "name": st.column_config.TextColumn(ctx.t("col_name"), required=True, max_chars=120),
-        "role": st.column_config.TextColumn(ctx.t("col_role"), max_chars=120),
+        "role": st.column_config.TextColumn(ctx.t("col_role"), max_chars=120, default=""),
         "fte": st.column_config.NumberColumn(
             ctx.t("col_fte"),
             help=ctx.t("col_fte_help"),
@@ -49,16 +49,20 @@ def _column_config(ctx: Ctx) -> dict:
             max_value=1.0,
             step=0.05,
             format="%.2f",
+            default=1.0,
         ),
     }
     for skill_id in ctx.catalog.skill_ids:
+        area = ctx.catalog.area_label(skill_id.split(".")[0], ctx.lang)
+        # Columns come area by area; the label names the area so the groups read.
         config[skill_id] = st.column_config.NumberColumn(
-            ctx.catalog.skill_label(skill_id, ctx.lang),
-            help=f"{ctx.catalog.area_label(skill_id.split('.')[0], ctx.lang)} · {levels}",
+            f"{area} · {ctx.catalog.skill_label(skill_id, ctx.lang)}",
+            help=levels,
             min_value=0,
             max_value=5,
             step=1,
             format="%d",
+            default=0,
         )
     return config
 

@@ -54,7 +54,7 @@ def test_editing(open_app, sample_team: Team, catalog: Catalog, tmp_path: Path) 
     # Raise Eva's backend level from 3 to 5 (Backend is off screen: arrow keys reach it).
     header, _ = team_rows(sample_team, catalog)
     steps = header.index("product.backend") - header.index("name")
-    app.edit_grid_cell("team_editor", "Eva Müller", steps, "Backend", "5")
+    app.edit_grid_cell("team_editor", "Eva Müller", steps, "Product development · Backend", "5")
     app.wait_idle()
     expect(app.page.get_by_role("alert").filter(has_text="not applied")).to_have_count(0)
     app.shot("01-team-edited")
