@@ -13,6 +13,7 @@ from components import export as export_ui
 from planner import export
 from planner.catalog import Catalog
 from planner.domain import Plan
+from planner.export import browser
 from planner.i18n import t
 from tests.support.apptest import open_page
 from tests.support.export import SCRIPT_NAME, svg_texts
@@ -50,12 +51,12 @@ def download(at: AppTest, key: str):
 
 @pytest.fixture()
 def with_browser(monkeypatch) -> None:
-    monkeypatch.setattr(export, "find_browser", lambda: "/usr/bin/chromium")
+    monkeypatch.setattr(browser, "find_browser", lambda: "/usr/bin/chromium")
 
 
 @pytest.fixture()
 def without_browser(monkeypatch) -> None:
-    monkeypatch.setattr(export, "find_browser", lambda: None)
+    monkeypatch.setattr(browser, "find_browser", lambda: None)
 
 
 @pytest.mark.parametrize("page", sorted(PAGE_CHARTS))

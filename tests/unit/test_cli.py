@@ -11,7 +11,9 @@ import pytest
 
 from planner import charts, export
 from planner.cli import main
+from planner.coverage import analyze
 from planner.domain import Plan
+from planner.export import browser
 from planner.i18n import t
 from planner.io import team_to_bytes
 from tests.support.export import pdf_pages_text, png_image, svg_texts
@@ -131,24 +133,58 @@ def test_report_html_from_a_json_plan_keeps_names_escaped(
 def test_analyze_prints_fit_gaps_and_hires(capsys) -> None:
     assert main(["analyze", "--team", str(SAMPLE), "--model", "platform"]) == 0
     out = capsys.readouterr().out
-    assert "Fit: 84.1%" in out
-    assert "Gaps:" in out and "Developer relations" in out
+    # Scoring model 2: coverage capped by the best person (docs/scoring.md).
+    assert "Fit: 81.4%" in out
+    assert "Resilience: 40.6%" in out
+    assert "Product development: 86% · Resilience 37%" in out
+    assert "Gaps:" in out and "Developer relations: 0.94 (experts 0/2) !" in out
     assert "Hiring plan:" in out
+    assert "1. Developer advocate — covers Developer relations" in out
+    assert "removes the single point of failure on MLOps" in out
 
 
-def test_analyze_json_matches_the_scoring(capsys, analyses) -> None:
+def test_analyze_json_matches_the_scoring(capsys, analyses, catalog, sample_team) -> None:
     assert main(["analyze", "--team", str(SAMPLE), "--model", "platform", "--json"]) == 0
     payload = json.loads(capsys.readouterr().out)
     assert payload["business_model"] == "platform"
     assert set(payload["fit_by_model"]) == {"service", "product", "platform"}
     assert 0 <= payload["fit"] <= 1
     assert [s["skill_id"] for s in payload["skills"]] == list(analyses["en"].model.requirements)
+    report = analyze(sample_team, catalog.business_models["platform"])
+    assert payload["fit"] == round(report.fit, 4)
+    assert payload["resilience"] == round(report.resilience, 4)
+    assert set(payload["resilience_by_model"]) == set(payload["fit_by_model"])
+    assert payload["area_resilience"]["product"] == report.areas["product"].resilience
+    by_id = {s["skill_id"]: s for s in payload["skills"]}
+    assert by_id["product.mlops"]["resilience"] == round(1 / 3, 3)
+    assert by_id["product.mlops"]["experts_needed"] == 3
+    plan = payload["hiring_plan"]
+    assert plan[0]["role"] == "developer_advocate"
+    assert all(step["gain"] >= 0.005 for step in plan)
+    assert plan[2]["removes_single_points_of_failure"] == ["product.mlops"]
+    assert "covers Developer relations" in plan[0]["why"]
+
+
+def test_analyze_lambda_zero_hires_for_capacity_only(capsys) -> None:
+    argv = ["analyze", "--team", str(SAMPLE), "--model", "platform", "--json"]
+    assert main([*argv, "--lambda", "0"]) == 0
+    capacity = json.loads(capsys.readouterr().out)["hiring_plan"]
+    # Fit reaches 100 % in three hires; with λ = 0 no backup follows.
+    assert [s["role"] for s in capacity] == [
+        "developer_advocate",
+        "customer_success_manager",
+        "mlops_engineer",
+    ]
+    with pytest.raises(SystemExit) as info:
+        main([*argv, "--lambda", "-1"])
+    assert info.value.code == 2
+    assert "--lambda" in capsys.readouterr().err
 
 
 def test_analyze_in_chinese(capsys) -> None:
     assert main(["analyze", "--team", str(SAMPLE), "--model", "service", "--lang", "zh"]) == 0
     out = capsys.readouterr().out
-    assert "匹配度" in out and "服务模式" in out
+    assert "匹配度" in out and "服务模式" in out and "韧性" in out
 
 
 # ---------------------------------------------------------------- bad input
@@ -214,8 +250,8 @@ def test_unwritable_output_fails_before_rendering(
 def test_without_a_browser_images_fail_with_what_to_install(
     capsys, tmp_path: Path, monkeypatch
 ) -> None:
-    monkeypatch.setattr(export, "find_browser", lambda: None)
-    monkeypatch.setattr(export._RENDERER, "_kaleido", None)  # as if never started
+    monkeypatch.setattr(browser, "find_browser", lambda: None)
+    monkeypatch.setattr(browser._RENDERER, "_kaleido", None)  # as if never started
     out = tmp_path / "r.svg"
     _fails(
         ["chart", "coverage_radar", "--team", str(SAMPLE), "--out", str(out)],

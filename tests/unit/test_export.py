@@ -5,10 +5,14 @@ from __future__ import annotations
 import csv
 import html
 import io
+import json
+import os
 import re
 import threading
+import time
 import xml.etree.ElementTree as ET
 from datetime import date
+from pathlib import Path
 
 import plotly.graph_objects as go
 import pytest
@@ -16,6 +20,7 @@ import pytest
 from planner import charts, export
 from planner.catalog import Catalog
 from planner.domain import Plan
+from planner.export import browser
 from planner.i18n import t
 from planner.pipeline import MERMAID_IDS, node_parts, parse_mermaid, to_mermaid
 from tests.support.export import (
@@ -281,9 +286,9 @@ def test_file_names_carry_plan_and_date_and_are_safe() -> None:
 def test_repeated_exports_reuse_one_browser(export_browser, analyses) -> None:
     fig = export.build_chart(analyses["en"], "coverage_gaps")
     export.figure_to_image(fig, "svg")
-    first = export._RENDERER._kaleido
+    first = browser._RENDERER._kaleido
     export.figure_to_image(fig, "svg")
-    assert first is not None and export._RENDERER._kaleido is first
+    assert first is not None and browser._RENDERER._kaleido is first
 
 
 def test_sessions_exporting_at_once_get_their_own_images(export_browser, analyses) -> None:
@@ -332,7 +337,7 @@ def test_sessions_exporting_at_once_get_their_own_images(export_browser, analyse
 
 
 def test_without_a_browser_images_say_what_to_install(monkeypatch, analyses) -> None:
-    monkeypatch.setattr(export, "find_browser", lambda: None)
+    monkeypatch.setattr(browser, "find_browser", lambda: None)
     fig = export.build_chart(analyses["en"], "coverage_radar")
     with pytest.raises(export.BrowserMissing) as info:
         export.figure_to_image(fig, "png", reuse=False)
@@ -349,15 +354,104 @@ def test_unknown_image_format_is_refused(analyses) -> None:
 
 
 def test_an_idle_browser_is_closed_and_starts_again(export_browser, analyses, monkeypatch) -> None:
-    import time
-
-    monkeypatch.setattr(export, "IDLE_CLOSE_S", 0.5)
+    monkeypatch.setattr(browser, "IDLE_CLOSE_S", 0.5)
     fig = export.build_chart(analyses["en"], "coverage_gaps")
     export.figure_to_image(fig, "svg")
-    assert export._RENDERER.running
+    assert browser._RENDERER.running
     deadline = time.monotonic() + 10
     # Polling a condition with a deadline (the idle timer runs in its own thread).
-    while export._RENDERER.running and time.monotonic() < deadline:
+    while browser._RENDERER.running and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not export._RENDERER.running
+    assert not browser._RENDERER.running
     assert shown_title(fig) in svg_texts(export.figure_to_image(fig, "svg"))
+
+
+# ---------------------------------------------------------------- no outside requests
+
+
+def _process_tree(root: int) -> list[int]:
+    """`root`'s descendants, from the parent ids in /proc/<pid>/stat."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # the process ended while we looked
+            continue
+        # The command name, in parentheses, may hold spaces: the parent id is the
+        # second field after its closing parenthesis.
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _chromium_command_line(root: int) -> list[str]:
+    """The command line of the Chromium browser process under kaleido's process:
+    not kaleido's Python wrapper, not a shell launcher, not a child (--type=...)."""
+    lines = []
+    for pid in _process_tree(root):
+        try:
+            args = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")[:-1]
+            exe = Path(os.readlink(f"/proc/{pid}/exe")).name
+        except OSError:
+            continue
+        if exe.startswith("python") or exe in {"sh", "dash", "bash"}:
+            continue
+        if "--remote-debugging-pipe" in args and not any(a.startswith("--type=") for a in args):
+            lines.append(args)
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+# Net-log events that mean something left the browser: a DNS query, a TCP
+# connection, bytes written to a socket. Without CHROMIUM_FLAGS the same check saw
+# 33 DNS queries (UDP_BYTES_SENT) for update.googleapis.com and accounts.google.com
+# in 12 s on this machine.
+OUTBOUND_EVENTS = {
+    "DNS_TRANSACTION_ATTEMPT",
+    "HOST_RESOLVER_MANAGER_JOB",
+    "TCP_CONNECT_ATTEMPT",
+    "UDP_BYTES_SENT",
+    "SOCKET_BYTES_SENT",
+}
+# The browser's background services start within about 3 s of start-up (measured).
+OBSERVE_S = 5
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
+def test_the_export_browser_makes_no_outside_requests(
+    export_browser, analyses, monkeypatch, tmp_path: Path
+) -> None:
+    """The started Chromium carries every flag, as the last value of its switch, and
+    its own network log shows no DNS query, connection or sent byte."""
+    log = tmp_path / "netlog.json"
+    # The one switch added here is the observation itself: Chromium's network log.
+    monkeypatch.setattr(
+        browser, "CHROMIUM_FLAGS", (*browser.CHROMIUM_FLAGS, f"--log-net-log={log}")
+    )
+    browser.shutdown()  # the next export starts a browser with these flags
+    try:
+        fig = export.build_chart(analyses["en"], "coverage_gaps")
+        assert shown_title(fig) in svg_texts(export.figure_to_image(fig, "svg"))
+        args = _chromium_command_line(browser._RENDERER._kaleido.subprocess.pid)
+        time.sleep(OBSERVE_S)  # a window for background requests to show up
+    finally:
+        browser.shutdown()  # writes the log out; later tests start a browser without it
+
+    for flag in (*browser.CHROMIUM_FLAGS, "--disable-extensions"):
+        assert flag in args
+        name = flag.split("=", 1)[0]
+        # Chromium uses the last value of a repeated switch: nothing may override ours.
+        assert [a for a in args if a.split("=", 1)[0] == name][-1] == flag
+
+    netlog, _ = json.JSONDecoder().raw_decode(log.read_text())
+    names = {code: name for name, code in netlog["constants"]["logEventTypes"].items()}
+    events = [(names[e["type"]], e.get("params")) for e in netlog["events"]]
+    assert events  # the log did record the browser's session
+    assert [(name, params) for name, params in events if name in OUTBOUND_EVENTS] == []
