@@ -16,10 +16,11 @@ FORM = "custom_model_form"
 
 
 def build_custom_model(ctx: Ctx, values: dict, requirements: pd.DataFrame) -> BusinessModel:
-    """Validate the form into a BusinessModel; raises ValueError with a user message."""
+    """Validate the form into a BusinessModel; raises ValueError with a user message
+    (Markdown, the user's text in it escaped)."""
     model_id = values["id"].strip().lower()
     if model_id in ctx.catalog.business_models:
-        raise ValueError(ctx.t("custom_builtin_id", id=model_id))
+        raise ValueError(ctx.t("custom_builtin_id", id=md(model_id)))
     labels = {lbl(ctx.lang): sid for sid, lbl in ctx.catalog.skill_labels.items()}
     reqs = {}
     for row in requirements.to_dict("records"):
@@ -27,7 +28,7 @@ def build_custom_model(ctx: Ctx, values: dict, requirements: pd.DataFrame) -> Bu
             continue
         skill_id = labels.get(row["skill"], row["skill"])
         if skill_id in reqs:
-            raise ValueError(ctx.t("custom_duplicate_skill", skill=row["skill"]))
+            raise ValueError(ctx.t("custom_duplicate_skill", skill=md(row["skill"])))
         reqs[skill_id] = {"level": row.get("level"), "depth": row.get("depth")}
     if not reqs:
         raise ValueError(ctx.t("custom_no_requirements"))
@@ -46,10 +47,10 @@ def build_custom_model(ctx: Ctx, values: dict, requirements: pd.DataFrame) -> Bu
     except ValidationError as exc:
         where, problem = first_error(exc)
         raise ValueError(
-            ctx.t("custom_invalid", problem=f"{where}: {problem}" if where else problem)
+            ctx.t("custom_invalid", problem=md(f"{where}: {problem}" if where else problem))
         ) from None
     except CatalogError as exc:
-        raise ValueError(ctx.t("custom_invalid", problem=str(exc))) from None
+        raise ValueError(ctx.t("custom_invalid", problem=md(exc))) from None
     return model
 
 

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from components.state import page_setup
-from components.ui import pct
-from planner.coverage import analyze
+from components.ui import md
+from planner.coverage import analyze, percent
 
 ctx = page_setup()
 st.title(ctx.t("app_title"))
@@ -15,19 +15,25 @@ if len(team) == 0:
     st.info(ctx.t("overview_empty"))
 else:
     report = analyze(team, ctx.model)
-    cols = st.columns(4)
+    cols = st.columns(5)
     cols[0].metric(ctx.t("kpi_team"), f"{len(team)}", help=ctx.t("kpi_team_help"))
-    cols[1].metric(ctx.t("kpi_model"), ctx.model.label(ctx.lang))
-    cols[2].metric(ctx.t("kpi_fit"), pct(report.fit))
-    cols[3].metric(ctx.t("kpi_spof"), f"{len(report.single_points_of_failure())}")
+    # A metric value is Markdown: a custom model's label is user text.
+    cols[1].metric(ctx.t("kpi_model"), md(ctx.model.label(ctx.lang)))
+    cols[2].metric(ctx.t("kpi_fit"), percent(report.fit), help=ctx.t("kpi_fit_help"))
+    cols[3].metric(
+        ctx.t("kpi_resilience"), percent(report.resilience), help=ctx.t("kpi_resilience_help")
+    )
+    cols[4].metric(ctx.t("kpi_spof"), f"{len(report.single_points_of_failure())}")
 
 st.subheader(ctx.t("overview_pages"))
 for path, key in [
     ("pages/team.py", "overview_link_team"),
     ("pages/model.py", "overview_link_model"),
     ("pages/coverage.py", "overview_link_coverage"),
+    ("pages/budget.py", "overview_link_budget"),
     ("pages/pipeline.py", "overview_link_pipeline"),
     ("pages/generate.py", "overview_link_generate"),
+    ("pages/attention.py", "overview_link_attention"),
     ("pages/share.py", "overview_link_share"),
 ]:
     st.page_link(path, label=ctx.t(key))

@@ -2,34 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import streamlit as st
 
 from components.generation.session import message
 from components.resources import model_holder, remote_engine
+from components.settings import secret
 from components.state import Ctx
+from planner.formatting import md
 from planner.textgen.config import EMBEDDED, TextgenConfig, load_config
 from planner.textgen.errors import TextgenError
 from planner.textgen.holder import ModelHolder
 from planner.textgen.run import Engine
 
 
-def _secrets() -> dict:
-    try:
-        return dict(st.secrets.get("textgen", {}))
-    except Exception:  # no secrets.toml is the normal case
-        return {}
-
-
 def textgen_config() -> TextgenConfig:
     """Env vars over the `[textgen]` secrets table; ValueError names a bad setting."""
-    return load_config(secrets=_secrets())
+    table = secret("textgen")
+    return load_config(secrets=dict(table) if isinstance(table, Mapping) else {})
 
 
 def _loaded_line(ctx: Ctx, holder: ModelHolder) -> str:
     lm = holder.loaded
     return ctx.t(
         "gen_loaded",
-        model=lm.name,
+        model=md(lm.name),
         source=ctx.t(f"gen_source_{lm.source}"),
         seconds=f"{lm.load_s:.1f}",
     )

@@ -9,6 +9,7 @@ import streamlit as st
 
 from components.generation.session import HISTORY, HISTORY_SIZE, current_run, message
 from components.state import Ctx
+from planner.formatting import md_params
 from planner.textgen.run import GenerationRun
 from planner.textgen.runcard import card_json, run_card, run_markdown
 
@@ -78,7 +79,7 @@ def _downloads(ctx: Ctx, run: GenerationRun, card: dict) -> None:
 
 def _show_result(ctx: Ctx, run: GenerationRun) -> None:
     for key, params in run.notices:
-        st.info(ctx.t(key, **params))
+        st.info(ctx.t(key, **md_params(params)))
     if run.error is not None:
         st.error(message(ctx, run.error))
     if run.metrics is None:

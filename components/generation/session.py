@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from components.state import Ctx
+from planner.formatting import md, md_params
 from planner.textgen.config import TextgenConfig
 from planner.textgen.errors import TextgenError
 from planner.textgen.presets import PRESETS, preset
@@ -61,9 +62,9 @@ def settings_from_widgets(values: Mapping[str, object]) -> GenSettings:
 def message(ctx: Ctx, error: TextgenError) -> str:
     """The error in the page's language; its own text when the key or a param is missing."""
     try:
-        return ctx.t(error.key, **error.params)
+        return ctx.t(error.key, **md_params(error.params))
     except (KeyError, IndexError):
-        return str(error)
+        return md(str(error))
 
 
 def init_state(ctx: Ctx, config: TextgenConfig) -> None:
@@ -87,7 +88,7 @@ def init_state(ctx: Ctx, config: TextgenConfig) -> None:
 def show_notices(ctx: Ctx) -> None:
     """Messages a callback left for this run (callbacks run before the page draws)."""
     for kind, key, params in st.session_state.pop(NOTICE, []):
-        getattr(st, kind)(ctx.t(key, **params))
+        getattr(st, kind)(ctx.t(key, **md_params(params)))
 
 
 def apply_preset(ctx: Ctx) -> None:

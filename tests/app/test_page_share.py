@@ -16,7 +16,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.plans import database_url
-from planner.domain import Member, Team
+from planner.domain import Member, Team, plan_to_json
+from planner.formatting import md
 from planner.i18n import t
 from planner.io import team_to_bytes
 from planner.store import MAX_IMPORT_BYTES, Store
@@ -187,6 +188,38 @@ def test_new_rename_duplicate_delete_and_undo() -> None:
     add_member(at, "Dee")
     assert store().load(first_id).plan.team.names() == ["Dee"]
     assert store().load(new_id).plan.team.names() == []
+
+
+def test_a_rename_onto_another_plans_name_is_refused_with_a_message() -> None:
+    at = editor()
+    first_id = at.selectbox(key="plan_select").value
+    first_name = store().load(first_id).plan.name
+    at.button(key="plan_new").click().run()
+    new_id = at.selectbox(key="plan_select").value
+    new_name = store().load(new_id).plan.name
+    at.text_input(key="plan_rename_name").input(first_name.upper()).run()
+    at.button(key="plan_rename").click().run()
+    no_exception(at)
+    assert at.sidebar.error[0].value == t("store_name_taken", "en", name=md(first_name.upper()))
+    assert store().load(new_id).plan.name == new_name
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["http://evil.example/x", "[a](http://x)", "![i](http://x/y.png)", "www.evil.com", "计划 v1.0"],
+)
+def test_plan_names_reach_the_sidebar_through_the_one_escaper(name: str) -> None:
+    at = editor()
+    at.text_input(key="plan_rename_name").input(name).run()
+    at.button(key="plan_rename").click().run()
+    at.button(key="plan_delete").click().run()
+    no_exception(at)
+    assert at.sidebar.info[0].value == t("store_deleted", "en", name=md(name))
+    # The history of the plan now open says what it was, escaped the same way.
+    at.button(key="plan_undelete").click().run()
+    summaries = [m.value for m in at.sidebar.markdown if m.value.startswith("**v")]
+    assert any(md(name) in s for s in summaries), summaries
+    assert not any(name in s for s in summaries if name != md(name))
 
 
 @pytest.mark.parametrize(
@@ -418,12 +451,12 @@ def test_the_downloaded_plan_imports_back_the_same() -> None:
     switch_model(at)
     plan_id = at.selectbox(key="plan_select").value
     assert at.get_by_key("plan_export").proto.label == t("store_export", "en")
-    # The button serves planner.io.plan_to_json; the sidebar import reads it back whole.
-    from planner.io import plan_to_json
-
-    raw = plan_to_json(store().load(plan_id).plan)
-    imported = store().import_plan(raw)
-    assert store().load(imported.id).plan == store().load(plan_id).plan
+    # The button serves plan_to_json(plan, indent=2); the sidebar import reads it back whole.
+    original = store().load(plan_id).plan
+    imported = store().import_plan(plan_to_json(original, indent=2))
+    # Names are unique per owner: the copy is "My plan 2", otherwise the same plan.
+    assert imported.plan.name == "My plan 2"
+    assert store().load(imported.id).plan == original.model_copy(update={"name": "My plan 2"})
 
 
 def test_an_import_error_quoting_the_file_shows_it_as_text() -> None:
@@ -435,8 +468,9 @@ def test_an_import_error_quoting_the_file_shows_it_as_text() -> None:
     no_exception(at)
     message = at.sidebar.error[0].value
     assert message.startswith("The plan has an invalid value at")
-    assert "[x](http://e.vil)" not in message  # escaped: markdown shows it, never links it
-    assert "\\[x\\]\\(http://e.vil\\)" in message
+    # Escaped by the one escaper: Markdown shows it as typed, never as a link.
+    assert "[x](http://e.vil)" not in message
+    assert md("[x](http://e.vil)") in message
 
 
 def test_a_refused_link_offers_a_way_into_the_app() -> None:

@@ -61,11 +61,16 @@ def test_a_bad_language_in_the_url_is_reported():
 def test_language_switch_changes_titles_and_charts():
     at = with_sample("coverage", "en")
     assert chart_title(at, "coverage_gaps") == "Gaps to fill"
+    plan_before = at.session_state["plan"]
+    version_before = at.session_state["_plans_version"]
     at.segmented_control(key="lang").set_value("zh").run()
     no_exception(at)
     assert at.title[0].value == "覆盖度"
     assert chart_title(at, "coverage_gaps") == "待填补的缺口"
-    assert at.session_state["plan"].lang == "zh"
+    # The language is the person's: switching it is not a change of the plan.
+    assert at.session_state["plan"] == plan_before
+    assert at.session_state["_plans_version"] == version_before
+    assert at.query_params["lang"] == "zh"
 
 
 def test_sample_team_fills_the_editor():
@@ -191,8 +196,41 @@ def test_coverage_page_shows_every_chart_and_the_hiring_plan():
     for key in ("coverage_radar", "coverage_heatmap", "coverage_gaps", "bus_factor", "hiring_plan"):
         assert at.get_by_key(key) is not None, key
     fit = next(m for m in at.metric if m.label == "Fit")
-    assert fit.value == "84%"
-    assert "Developer advocate" in at.dataframe[0].value.to_string()
+    # Scoring model 2: developer relations is capped by its best person (1/16).
+    assert fit.value == "81%"
+    resilience = at.get_by_key("resilience")
+    assert resilience is not None
+    assert next(m for m in at.metric if m.label == "Resilience").value == "41%"
+    plan = at.dataframe[0].value
+    assert plan.iloc[0]["Role"] == "1. Developer advocate"
+    assert "covers Developer relations" in plan.iloc[0]["Why"]
+    # The chart's points carry the table's numbers, in the same format.
+    spec = chart_spec(at, "hiring_plan")
+    fit_trace, resilience_trace = spec["data"]
+    assert fit_trace["text"][1:] == list(plan["Fit after"])
+    assert resilience_trace["text"][1:] == list(plan["Resilience after"])
+    assert fit_trace["x"][1:] == list(plan["Role"])
+    # The axis is zoomed to the fit's own range: 81 % -> 100 % is not flattened.
+    low, high = spec["layout"]["yaxis"]["range"]
+    assert low > 0.6 and high - low < 0.4
+    # Risks cite the skills that fall short, with the reason in numbers.
+    captions = " ".join(c.value for c in at.caption)
+    assert "Developer relations 6%: nobody at level 4" in captions
+    assert "Privacy & compliance 100%: only Gus Okafor, part-time" in captions
+
+
+def test_overview_and_model_show_resilience_beside_fit():
+    at = with_sample("overview")
+    no_exception(at)
+    labels = [m.label for m in at.metric]
+    assert labels.index("Resilience") == labels.index("Fit") + 1
+    at = with_sample("model")
+    spec = chart_spec(at, "model_fit_chart")
+    names = [trace["name"] for trace in spec["data"]]
+    assert names == ["Fit", "Resilience"]
+    assert at.markdown[0].value == "Your team suits **Product** best (fit 90%, resilience 53%)."
+    fit, resilience = spec["data"]
+    assert fit["text"] == ["90%", "83%", "81%"] and resilience["text"] == ["53%", "51%", "41%"]
 
 
 def test_what_if_someone_leaves():
@@ -203,6 +241,9 @@ def test_what_if_someone_leaves():
     assert len(fits) == 2
     assert float(fits[1].value.rstrip("%")) < float(fits[0].value.rstrip("%"))
     assert fits[1].delta.startswith("-")
+    # Bo Wang is the only one at distributed training, MLOps and backend: resilience falls.
+    resilience = [m for m in at.metric if m.label == "Resilience"]
+    assert len(resilience) == 2 and resilience[1].delta.startswith("-")
     at.multiselect(key="whatif_leave").set_value([]).run()
     at.multiselect(key="whatif_hire").set_value(["developer_advocate"]).run()
     fits = [m for m in at.metric if m.label == "Fit"]

@@ -1,0 +1,34 @@
+"""Plans that last: the database, autosave, the plan sidebar and share links.
+
+The Store (planner/store.py) is created once per process with st.cache_resource;
+everything per user lives in st.session_state. app.py calls, on every run:
+
+- `init_plans` before any page reads the plan: it loads the user's latest plan
+  (or the plan of a ``?share=`` link, read-only) and attaches autosave, which
+  saves every ``update_plan`` as a new version based on the version this tab
+  last saw, so a stale save is refused, never silent;
+- `render_plan_sidebar` in the sidebar (``plan_select``, new, rename,
+  duplicate, delete with undo, history with restore, import, export).
+
+pages/share.py shows `share_panel`. Pages check
+``components.state.is_read_only()`` and hide their edit controls.
+
+Modules: ``config`` (database, Store, owner, share URL), ``session`` (per-tab
+keys and messages), ``actions`` (autosave and the store actions), ``loading``
+(init_plans), ``sidebar``, ``share`` (the panel) and ``widgets`` (pieces both show).
+"""
+
+from components.plans.config import database_url, get_store, owner_id, share_url
+from components.plans.loading import init_plans
+from components.plans.share import share_panel
+from components.plans.sidebar import render_plan_sidebar
+
+__all__ = [
+    "database_url",
+    "get_store",
+    "init_plans",
+    "owner_id",
+    "render_plan_sidebar",
+    "share_panel",
+    "share_url",
+]

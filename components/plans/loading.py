@@ -1,0 +1,99 @@
+"""The plan a session starts with, loaded before any page reads it.
+
+`init_plans` (called by app.py on every run, idempotent) loads the owner's
+latest plan, or creates a first one; with ``?share=<token>`` it shows that
+shared plan read-only instead. It also attaches autosave to the session.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.plans.actions import autosave, leave_share_mode
+from components.plans.config import STORE_ERRORS, owner_id, problem
+from components.plans.session import (
+    DB_ERROR,
+    ID,
+    OFFLINE,
+    SHARE,
+    SHARED,
+    VERSION,
+    adopt,
+    flash,
+    lang_param,
+    store_or_report,
+)
+from components.state import PLAN, READ_ONLY, current_lang, current_plan, on_plan_change
+from planner.domain import Plan
+from planner.i18n import t
+
+
+def init_plans() -> None:
+    """Before any page reads the plan: load it from the store (idempotent)."""
+    lang = current_lang()
+    token = st.query_params.get("share")
+    if token is not None and token != st.session_state.get(SHARE):
+        st.session_state[SHARE] = token
+        st.session_state.pop(SHARED, None)
+    if SHARE in st.session_state:
+        _init_shared(st.session_state[SHARE], lang)
+        return
+    if st.session_state.get(ID):
+        on_plan_change("autosave", autosave)
+        return
+    store = store_or_report()
+    if store is None:
+        return  # the session keeps working on its in-memory plan; the sidebar says why
+    owner = owner_id()
+    if owner is None:
+        _sign_in_gate(lang)
+    # Work done while the database was unreachable is saved, never replaced.
+    recovering = st.session_state.pop(OFFLINE, False) and current_plan() != Plan()
+    try:
+        mine = [] if recovering else store.list_plans(owner)
+        if mine:
+            loaded = store.load(mine[0].id, owner)
+        else:
+            first = current_plan()
+            if first == Plan():
+                first = Plan(name=t("store_first_name", lang_param() or lang), lang=lang)
+            loaded = store.create_plan(first, owner)
+    except STORE_ERRORS as exc:
+        st.session_state[DB_ERROR] = problem(exc)
+        st.session_state[OFFLINE] = True
+        return
+    if recovering:
+        st.session_state[ID], st.session_state[VERSION] = loaded.id, loaded.version
+        flash("success", "store_recovered", name=loaded.plan.name)
+    else:
+        adopt(loaded, first=True)
+    on_plan_change("autosave", autosave)
+
+
+def _init_shared(token: str, lang: str) -> None:
+    st.session_state[READ_ONLY] = True
+    store = store_or_report()
+    shared = None
+    if store is not None:
+        try:
+            shared = store.resolve_share(token)
+        except STORE_ERRORS:
+            shared = None
+    if shared is None:
+        # One message for unknown, malformed, revoked and deleted: it reveals nothing.
+        st.session_state[PLAN] = Plan()
+        st.error(t("share_invalid", lang))
+        # Not a dead end: the visitor can go on to the app with plans of their own.
+        st.button(t("share_exit", lang), key="share_invalid_exit", on_click=leave_share_mode)
+        st.stop()
+    if st.session_state.get(SHARED) != (shared.id, shared.version):
+        st.session_state[SHARED] = (shared.id, shared.version)
+        st.session_state[PLAN] = shared.plan
+
+
+def _sign_in_gate(lang: str) -> None:
+    """With sign-in configured, nothing of the app shows until someone signs in."""
+    st.info(t("store_sign_in_needed", lang))
+    if st.button(t("store_sign_in", lang), key="plan_sign_in", type="primary"):
+        st.login()
+    st.stop()

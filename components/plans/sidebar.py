@@ -1,0 +1,169 @@
+"""The plan section of the sidebar: pick, create, duplicate, delete (with undo),
+rename, history with restore, recently deleted, import and export.
+
+With a shared plan open it shows what is viewed and a way to copy it; when the
+database is unreachable it says so and still offers the export.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.plans import actions
+from components.plans.actions import call
+from components.plans.config import auth_configured, get_store, owner_id
+from components.plans.session import CONFLICT, DB_ERROR, DELETED, ID, VERSION, show_flash
+from components.plans.widgets import copy_button, export_button, when
+from components.state import current_plan, is_read_only
+from planner.domain import MAX_NAME_LEN
+from planner.formatting import md
+from planner.i18n import t
+from planner.store import PlanInfo, PlanNotFound, VersionInfo
+
+HISTORY_SHOWN = 30
+
+
+def render_plan_sidebar(lang: str) -> None:
+    st.divider()
+    if is_read_only():
+        st.info(t("share_viewing", lang, name=md(current_plan().name)))
+        copy_button(lang, key="plan_copy_shared")
+        export_button(lang)
+        return
+    if problem := st.session_state.get(DB_ERROR):
+        st.error(t("store_db_error", lang, problem=problem))
+        export_button(lang)  # the work in this tab can still be taken away
+        return
+    if not st.session_state.get(ID):
+        return
+    store, owner = get_store(), owner_id()
+    if owner is None:
+        return
+    show_flash(lang)
+    conflict = st.session_state.get(CONFLICT)
+    if conflict:
+        _conflict(lang, conflict)
+    try:
+        mine = store.list_plans(owner)
+        history = store.history(st.session_state[ID], owner, limit=HISTORY_SHOWN + 1)
+        deleted = store.list_deleted(owner)
+    except PlanNotFound:
+        mine, history, deleted = store.list_plans(owner), [], store.list_deleted(owner)
+    busy = conflict is not None  # resolve the conflict before leaving this plan
+    _picker(lang, mine, busy)
+    if not conflict:
+        st.caption(t("store_saved", lang, version=st.session_state[VERSION]))
+    with st.container(horizontal=True, gap="small"):
+        for key, label, action in (
+            ("plan_new", "store_new", actions.new_plan),
+            ("plan_duplicate", "store_duplicate", actions.duplicate),
+            ("plan_delete", "store_delete", actions.delete),
+        ):
+            st.button(t(label, lang), key=key, on_click=call, args=(action,), disabled=busy)
+    last = st.session_state.get(DELETED)
+    if last and any(p.id == last[0] for p in deleted):
+        plan_id, name = last
+        st.info(t("store_deleted", lang, name=md(name)))
+        st.button(
+            t("store_undo", lang),
+            key="plan_undelete",
+            on_click=call,
+            args=(actions.undelete, plan_id, name),
+        )
+    with st.expander(t("store_rename", lang)):
+        st.text_input(t("store_rename_label", lang), key="plan_rename_name", max_chars=MAX_NAME_LEN)
+        st.button(
+            t("store_rename_apply", lang),
+            key="plan_rename",
+            on_click=call,
+            args=(actions.rename,),
+            disabled=busy,
+        )
+    with st.expander(t("store_history", lang)):
+        _history(lang, history, busy)
+    others = [p for p in deleted if p.id != (last or ("",))[0]]
+    if others:
+        with st.expander(t("store_recently_deleted", lang)):
+            _recently_deleted(lang, others)
+    st.file_uploader(
+        t("store_import", lang),
+        type=["json"],
+        key="plan_import",
+        on_change=call,
+        args=(actions.import_plan,),
+        disabled=busy,
+    )
+    export_button(lang)
+    if auth_configured():
+        st.caption(t("store_signed_in_as", lang, user=md(owner)))
+        if st.button(t("store_sign_out", lang), key="plan_sign_out"):
+            st.logout()
+
+
+def _conflict(lang: str, conflict: dict) -> None:
+    """A refused save: reload the newer version (if there is one) or keep a copy."""
+    if conflict["kind"] == "stale":
+        st.warning(t("store_conflict", lang, version=conflict["version"]))
+        st.button(t("store_reload", lang), key="plan_reload", on_click=call, args=(actions.reload,))
+    else:
+        st.warning(t("store_gone", lang))
+    st.button(
+        t("store_save_copy", lang),
+        key="plan_save_copy",
+        on_click=call,
+        args=(actions.save_copy,),
+        type="primary",
+    )
+
+
+def _picker(lang: str, mine: list[PlanInfo], busy: bool) -> None:
+    names = {p.id: p.name for p in mine}
+    names.setdefault(st.session_state[ID], current_plan().name)
+    st.session_state["plan_select"] = st.session_state[ID]
+    st.selectbox(
+        t("store_plan", lang),
+        options=list(names),
+        # A selectbox shows its options as plain text, not Markdown: no escaping.
+        format_func=lambda pid: names.get(pid, pid),
+        key="plan_select",
+        on_change=call,
+        args=(actions.select_plan,),
+        disabled=busy,
+    )
+
+
+def _history(lang: str, history: list[VersionInfo], busy: bool) -> None:
+    for info in history[:HISTORY_SHOWN]:
+        label = t("store_version", lang, version=info.version, time=when(info.created_at))
+        current = info.version == st.session_state[VERSION]
+        if current:
+            label += f" · {t('store_current', lang)}"
+        st.markdown(f"**{label}**  \n{md(info.summary(lang))}")
+        if not current:
+            st.button(
+                t("store_restore", lang),
+                key=f"plan_restore_{info.version}",
+                on_click=call,
+                args=(actions.restore, info.version),
+                disabled=busy,
+                icon=":material/history:",
+                type="tertiary",
+            )
+    if len(history) > HISTORY_SHOWN:
+        st.caption(
+            t("store_history_more", lang, shown=HISTORY_SHOWN, total=st.session_state[VERSION])
+        )
+
+
+def _recently_deleted(lang: str, others: list[PlanInfo]) -> None:
+    st.caption(t("store_recently_deleted_note", lang))
+    for p in others:
+        st.markdown(md(p.name))
+        st.button(
+            t("store_bring_back", lang),
+            key=f"plan_undelete_{p.id}",
+            on_click=call,
+            args=(actions.undelete, p.id, p.name),
+            icon=":material/restore_from_trash:",
+            type="tertiary",
+        )
