@@ -5,10 +5,40 @@ from __future__ import annotations
 import streamlit as st
 
 from components.state import Ctx
-from planner.coverage import CoverageReport, analyze
+from components.ui import md
+from planner.coverage import EPS, CoverageReport, SkillCoverage, analyze, percent
 from planner.domain import Team
 from planner.hiring import hire_member
-from planner.risks import assess_risks
+from planner.risks import assess_risks, shortfall
+
+# Literal keys (tests find every key the code uses): risk -> (name, what it is about).
+_RISK_TEXT = {
+    "privacy": ("risk_privacy", "risk_privacy_why"),
+    "compute": ("risk_compute", "risk_compute_why"),
+    "talent": ("risk_talent", "risk_talent_why"),
+}
+_LEVEL_TEXT = {"high": "risk_level_high", "medium": "risk_level_medium", "low": "risk_level_low"}
+_SHORT_TEXT = {
+    "uncovered": "risk_short_uncovered",
+    "single": "risk_short_single",
+    "part_time": "risk_short_part_time",
+    "capacity": "risk_short_capacity",
+}
+
+
+def _short_text(ctx: Ctx, skill: SkillCoverage) -> str:
+    """One skill that falls short, with the number and the reason behind it."""
+    params = {
+        "skill": ctx.catalog.skill_label(skill.skill_id, ctx.lang),
+        "coverage": percent(skill.coverage),
+        "level": skill.target,
+    }
+    reason = shortfall(skill)
+    if reason == "single":
+        name = md(skill.expert_names[0])  # user text: inert in markdown
+        key = "risk_short_single_part_time" if skill.part_time_only else "risk_short_single"
+        return ctx.t(key, name=name, **params)
+    return ctx.t(_SHORT_TEXT[reason], **params)
 
 
 def risk_panel(ctx: Ctx, report: CoverageReport) -> None:
@@ -16,20 +46,24 @@ def risk_panel(ctx: Ctx, report: CoverageReport) -> None:
     # Markdown badges, not emoji: emoji fonts are often missing on servers.
     colours = {"high": "red", "medium": "orange", "low": "green"}
     for risk in assess_risks(report):
-        badge = f":{colours[risk.level]}-badge[{ctx.t('risk_level_' + risk.level)}]"
-        st.markdown(f"{badge} **{ctx.t('risk_' + risk.id)}**: {ctx.t('risk_' + risk.id + '_why')}")
-        if risk.skills:
+        badge = f":{colours[risk.level]}-badge[{ctx.t(_LEVEL_TEXT[risk.level])}]"
+        name, why = _RISK_TEXT[risk.id]
+        st.markdown(f"{badge} **{ctx.t(name)}**: {ctx.t(why)}")
+        # Only the skills that fall short, each with the number that says so.
+        if not risk.required:
+            st.caption(ctx.t("risk_not_required"))
+        elif risk.skills:
             st.caption(
-                ", ".join(
-                    f"{ctx.catalog.skill_label(s, ctx.lang)} {report.skills[s].coverage:.0%}"
-                    for s in risk.skills
-                )
+                ctx.t("hire_why_join").join(_short_text(ctx, report.skills[s]) for s in risk.skills)
             )
+        else:
+            st.caption(ctx.t("risk_all_clear"))
 
 
 def _summary(report: CoverageReport) -> dict[str, float]:
     return {
         "fit": report.fit,
+        "resilience": report.resilience,
         "gap": sum(g.gap for g in report.gaps()),
         "spof": len(report.single_points_of_failure()),
         "uncovered": len(report.uncovered()),
@@ -60,40 +94,38 @@ def what_if(ctx: Ctx, report: CoverageReport) -> None:
         return
     after = analyze(what_if_team(ctx.plan.team, leaving, hires, ctx), ctx.model)
     before_s, after_s = _summary(report), _summary(after)
-    cols = st.columns(4)
-    cols[0].metric(
-        ctx.t("kpi_fit"),
-        f"{after_s['fit']:.0%}",
-        f"{(after_s['fit'] - before_s['fit']) * 100:+.1f} pp",
-    )
-    cols[1].metric(
+    cols = st.columns(5)
+    for col, key, label in (
+        (cols[0], "fit", "kpi_fit"),
+        (cols[1], "resilience", "kpi_resilience"),
+    ):
+        change = round((after_s[key] - before_s[key]) * 100, 1)
+        # A zero change shows no arrow and no colour.
+        col.metric(ctx.t(label), percent(after_s[key]), f"{change:+.1f} pp" if change else None)
+    gap_change = round(after_s["gap"] - before_s["gap"], 1)
+    cols[2].metric(
         ctx.t("kpi_gap_total"),
         f"{after_s['gap']:.1f}",
-        f"{after_s['gap'] - before_s['gap']:+.1f}",
+        f"{gap_change:+.1f}" if gap_change else None,
         delta_color="inverse",
     )
-    cols[2].metric(
-        ctx.t("kpi_spof"),
-        int(after_s["spof"]),
-        int(after_s["spof"] - before_s["spof"]),
-        delta_color="inverse",
-    )
-    cols[3].metric(
-        ctx.t("kpi_uncovered"),
-        int(after_s["uncovered"]),
-        int(after_s["uncovered"] - before_s["uncovered"]),
-        delta_color="inverse",
-    )
+    for col, key, label in ((cols[3], "spof", "kpi_spof"), (cols[4], "uncovered", "kpi_uncovered")):
+        change = int(after_s[key] - before_s[key])
+        col.metric(
+            ctx.t(label), int(after_s[key]), change if change else None, delta_color="inverse"
+        )
     changed = [
         {
             ctx.t("col_skill"): ctx.catalog.skill_label(sid, ctx.lang),
-            ctx.t("whatif_cov_before"): f"{s.coverage:.0%}",
-            ctx.t("whatif_cov_after"): f"{after.skills[sid].coverage:.0%}",
+            ctx.t("whatif_cov_before"): percent(s.coverage),
+            ctx.t("whatif_cov_after"): percent(after.skills[sid].coverage),
             ctx.t("whatif_experts_before"): s.experts,
             ctx.t("whatif_experts_after"): after.skills[sid].experts,
+            ctx.t("whatif_res_before"): percent(s.resilience),
+            ctx.t("whatif_res_after"): percent(after.skills[sid].resilience),
         }
         for sid, s in report.skills.items()
-        if abs(s.coverage - after.skills[sid].coverage) > 1e-9
+        if abs(s.coverage - after.skills[sid].coverage) > EPS
         or s.experts != after.skills[sid].experts
     ]
     if changed:

@@ -8,7 +8,7 @@ from components.ui import md, show_chart
 from components.whatif import risk_panel, what_if
 from planner import charts
 from planner.coverage import analyze
-from planner.hiring import plan_hires
+from planner.hiring import DEFAULT_LAMBDA, explain_step, plan_hires, small_gaps, team_after
 
 ctx = page_setup()
 st.title(ctx.t("coverage_title"))
@@ -21,11 +21,18 @@ if len(team) == 0:
 
 report = analyze(team, model)
 gaps = report.gaps()
-cols = st.columns(4)
-cols[0].metric(ctx.t("kpi_fit"), f"{report.fit:.0%}")
-cols[1].metric(ctx.t("kpi_gap_total"), f"{sum(g.gap for g in gaps):.1f}")
-cols[2].metric(ctx.t("kpi_spof"), len(report.single_points_of_failure()))
-cols[3].metric(ctx.t("kpi_uncovered"), len(report.uncovered()))
+cols = st.columns(5)
+cols[0].metric(ctx.t("kpi_fit"), charts.percent(report.fit), help=ctx.t("kpi_fit_help"))
+# st.metric takes no key here: the container carries the design's key.
+with cols[1].container(key="resilience"):
+    st.metric(
+        ctx.t("kpi_resilience"),
+        charts.percent(report.resilience),
+        help=ctx.t("kpi_resilience_help"),
+    )
+cols[2].metric(ctx.t("kpi_gap_total"), f"{sum(g.gap for g in gaps):.1f}")
+cols[3].metric(ctx.t("kpi_spof"), len(report.single_points_of_failure()))
+cols[4].metric(ctx.t("kpi_uncovered"), len(report.uncovered()))
 
 left, right = st.columns(2)
 with left:
@@ -41,19 +48,20 @@ with right:
     risk_panel(ctx, report)
 
 st.subheader(ctx.t("hiring_title"))
+st.caption(ctx.t("hiring_help", lam=f"{DEFAULT_LAMBDA:g}"))
 steps = plan_hires(team, model, catalog.roles)
 if steps:
     show_chart(
         charts.hiring_plan(steps, report.fit, catalog.roles, catalog, ctx.lang), "hiring_plan", ctx
     )
+    # The same labels and number format as the chart's points.
     st.dataframe(
         [
             {
-                "#": i,
-                ctx.t("col_role"): catalog.roles[s.role_id].label(ctx.lang),
-                ctx.t("col_fit_after"): f"{s.fit_after:.1%}",
-                ctx.t("col_closes"): ", ".join(catalog.skill_label(c, ctx.lang) for c in s.closes)
-                or "—",
+                ctx.t("col_role"): charts.hire_label(s, i, catalog.roles, ctx.lang),
+                ctx.t("col_fit_after"): charts.percent(s.fit_after, 1),
+                ctx.t("col_resilience_after"): charts.percent(s.resilience_after, 1),
+                ctx.t("col_why"): explain_step(s, catalog, ctx.lang),
             }
             for i, s in enumerate(steps, start=1)
         ],
@@ -62,5 +70,13 @@ if steps:
     )
 else:
     st.success(ctx.t("hiring_none"))
+left_over = small_gaps(analyze(team_after(team, steps, catalog.roles), model))
+if left_over:
+    st.caption(
+        ctx.t(
+            "hiring_small_gaps",
+            skills=ctx.t("list_sep").join(catalog.skill_label(s, ctx.lang) for s in left_over),
+        )
+    )
 
 what_if(ctx, report)

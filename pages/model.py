@@ -7,7 +7,7 @@ from components.custom_model import custom_model_editor
 from components.state import is_read_only, page_setup, update_plan
 from components.ui import md, show_chart
 from planner import charts
-from planner.coverage import fit_by_model
+from planner.coverage import percent, scores_by_model
 
 ctx = page_setup()
 read_only = is_read_only()
@@ -52,12 +52,24 @@ st.caption(ctx.t("model_requirements_help"))
 if len(ctx.plan.team) == 0:
     st.info(ctx.t("overview_empty"))
 else:
-    fits = fit_by_model(ctx.plan.team, models)
-    best = max(fits, key=lambda m: (fits[m], m == model.id))
+    scores = scores_by_model(ctx.plan.team, models)
+    fits = {m: fit for m, (fit, _) in scores.items()}
+    resilience = {m: res for m, (_, res) in scores.items()}
+    # Best fit; on a tie the more resilient, then the chosen model.
+    best = max(scores, key=lambda m: (fits[m], resilience[m], m == model.id))
     st.markdown(
-        ctx.t("model_best", model=md(models[best].label(ctx.lang)), fit=f"{fits[best]:.0%}")
+        ctx.t(
+            "model_best",
+            model=md(models[best].label(ctx.lang)),
+            fit=percent(fits[best]),
+            resilience=percent(resilience[best]),
+        )
     )
-    show_chart(charts.fit_comparison(fits, models, model.id, ctx.lang), "model_fit_chart", ctx)
+    show_chart(
+        charts.fit_comparison(fits, models, model.id, ctx.lang, resilience),
+        "model_fit_chart",
+        ctx,
+    )
 
 if not read_only:
     custom_model_editor(ctx)

@@ -13,7 +13,17 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from planner.domain import LEVEL_MAX, LEVEL_MIN, BusinessModel, Label, area_of, first_error
+from planner.domain import (
+    BANDS,
+    LEVEL_MAX,
+    LEVEL_MIN,
+    MARKETS,
+    MAX_MONEY,
+    BusinessModel,
+    Label,
+    area_of,
+    first_error,
+)
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -30,10 +40,26 @@ class Area:
 
 
 @dataclass(frozen=True)
+class SalaryBand:
+    """Annual salary in one market's currency, with where each figure comes from."""
+
+    low: float
+    mid: float
+    high: float
+    source: str
+
+    def amount(self, band: str) -> float:
+        return {"low": self.low, "mid": self.mid, "high": self.high}[band]
+
+
+@dataclass(frozen=True)
 class Role:
     id: str
     label: Label
     skills: dict[str, int]
+    salary: dict[str, SalaryBand] = field(default_factory=dict)  # market -> band
+    weeks_to_hire: int = 8
+    weeks_source: str = ""
 
 
 @dataclass(frozen=True)
@@ -137,8 +163,41 @@ def load_roles(path: Path) -> dict[str, Role]:
         for skill_id, level in body["skills"].items():
             if not isinstance(level, int) or not LEVEL_MIN <= level <= LEVEL_MAX:
                 raise CatalogError(f"{where}: skills.{skill_id}: level {level!r} is outside 0-5")
-        roles[role_id] = Role(role_id, _label(body.get("label"), f"{where}.label"), body["skills"])
+        roles[role_id] = Role(
+            role_id,
+            _label(body.get("label"), f"{where}.label"),
+            body["skills"],
+            salary=_salary_bands(body.get("salary") or {}, where),
+            weeks_to_hire=_weeks(body.get("weeks_to_hire", 8), where),
+            weeks_source=str(body.get("weeks_source", "")),
+        )
     return roles
+
+
+def _salary_bands(raw: object, where: str) -> dict[str, SalaryBand]:
+    """Per market: low <= mid <= high, positive, below MAX_MONEY, with a named source."""
+    if not isinstance(raw, dict):
+        raise CatalogError(f"{where}: salary: expected a mapping of market to band")
+    bands: dict[str, SalaryBand] = {}
+    for market, body in raw.items():
+        at = f"{where}: salary.{market}"
+        if market not in MARKETS:
+            raise CatalogError(f"{at}: unknown market (known: {', '.join(MARKETS)})")
+        if not isinstance(body, dict) or not str(body.get("source", "")).strip():
+            raise CatalogError(f"{at}: needs low, mid, high and a source")
+        values = [body.get(k) for k in BANDS]
+        if not all(isinstance(v, int | float) and 0 < v <= MAX_MONEY for v in values):
+            raise CatalogError(f"{at}: low, mid and high must be positive numbers")
+        if not values[0] <= values[1] <= values[2]:
+            raise CatalogError(f"{at}: needs low <= mid <= high")
+        bands[market] = SalaryBand(*map(float, values), source=str(body["source"]).strip())
+    return bands
+
+
+def _weeks(raw: object, where: str) -> int:
+    if not isinstance(raw, int) or isinstance(raw, bool) or not 0 <= raw <= 104:
+        raise CatalogError(f"{where}: weeks_to_hire: {raw!r} is not a whole number of weeks 0-104")
+    return raw
 
 
 def load_catalog(data_dir: Path | str | None = None) -> Catalog:
@@ -171,6 +230,7 @@ __all__ = [
     "Catalog",
     "CatalogError",
     "Role",
+    "SalaryBand",
     "area_of",
     "load_business_models",
     "load_catalog",

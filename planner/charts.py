@@ -10,21 +10,25 @@ itself, never as markup.
 from __future__ import annotations
 
 import html
+import math
 
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from planner.catalog import Catalog, Role
-from planner.coverage import CoverageReport
+from planner.coverage import CoverageReport, percent
 from planner.domain import BusinessModel, Team, area_of
-from planner.hiring import HireStep
+from planner.hiring import PART_TIME_GAP, HireStep
 from planner.i18n import t
-from planner.pipeline import AREAS, Pipeline, Stage
+from planner.pipeline import AREAS, Pipeline, Stage, stage_scores
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, Arial, sans-serif"
 STATUS_FILL = {"green": "#c8e6c9", "amber": "#ffe0b2", "red": "#ffcdd2", "neutral": "#eceff1"}
 STATUS_LINE = {"green": "#2e7d32", "amber": "#ef6c00", "red": "#c62828", "neutral": "#607d8b"}
 AREA_COLOURS = {"research": "#5c6bc0", "data": "#26a69a", "product": "#ffa726", "market": "#ec407a"}
 TEAM_COLOUR, TARGET_COLOUR = "#1e88e5", "#9e9e9e"
+# Resilience stands beside fit in every chart, always in this green.
+RESILIENCE_COLOUR, RESILIENCE_LIGHT = "#2e7d32", "#a5d6a7"
 
 CHART_IDS = (
     "model_fit_chart",
@@ -55,9 +59,14 @@ def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
 
 
 def fit_comparison(
-    fits: dict[str, float], models: dict[str, BusinessModel], current: str, lang: str
+    fits: dict[str, float],
+    models: dict[str, BusinessModel],
+    current: str,
+    lang: str,
+    resilience: dict[str, float] | None = None,
 ) -> go.Figure:
-    """Fit of the team for every business model, best first; the chosen one stands out."""
+    """Fit (and, when given, resilience) of the team for every business model, best
+    fit first; the chosen model's bars stand out."""
     order = sorted(fits, key=lambda m: (-fits[m], m))
     labels = [plain(models[m].label(lang)) for m in order]
     colours = [TEAM_COLOUR if m == current else "#90caf9" for m in order]
@@ -66,28 +75,48 @@ def fit_comparison(
             x=[fits[m] for m in order],
             y=labels,
             orientation="h",
+            name=t("axis_fit", lang),
             marker_color=colours,
-            text=[f"{fits[m]:.0%}" for m in order],
+            text=[percent(fits[m]) for m in order],
             textposition="auto",
             hovertemplate="%{y}: %{x:.1%}<extra></extra>",
         )
     )
+    if resilience is not None:
+        fig.add_trace(
+            go.Bar(
+                x=[resilience[m] for m in order],
+                y=labels,
+                orientation="h",
+                name=t("label_resilience", lang),
+                marker_color=[
+                    RESILIENCE_COLOUR if m == current else RESILIENCE_LIGHT for m in order
+                ],
+                text=[percent(resilience[m]) for m in order],
+                textposition="auto",
+                hovertemplate="%{y}: %{x:.1%}<extra></extra>",
+            )
+        )
+        fig.update_layout(barmode="group")
     fig.update_xaxes(
         range=[0, 1.02],
         tickvals=[0, 0.2, 0.4, 0.6, 0.8, 1.0],
         tickformat=".0%",
-        title=t("axis_fit", lang),
+        title=t("axis_fit", lang) if resilience is None else t("axis_fit_resilience", lang),
     )
     fig.update_yaxes(autorange="reversed")
-    return _layout(fig, t("chart_fit_title", lang), height=120 + 50 * len(order))
+    per_model = 50 if resilience is None else 70
+    return _layout(fig, t("chart_fit_title", lang), height=120 + per_model * len(order))
 
 
 def coverage_radar(report: CoverageReport, catalog: Catalog, lang: str) -> go.Figure:
-    """Area coverage of the team against the requirement (100%) per applicable area."""
+    """Area coverage of the team against the requirement (100%) per applicable area,
+    with the area's resilience beside it."""
     areas = [a for a in AREAS if report.areas.get(a) and report.areas[a].coverage is not None]
     # Two-word English names on two lines: the circle keeps its size in a half column.
     theta = [plain(catalog.area_label(a, lang)).replace(" ", "<br>", 1) for a in areas]
     values = [report.areas[a].coverage for a in areas]
+    resilience = [report.areas[a].resilience for a in areas]
     closed = theta + theta[:1]
     fig = go.Figure()
     fig.add_trace(
@@ -106,6 +135,15 @@ def coverage_radar(report: CoverageReport, catalog: Catalog, lang: str) -> go.Fi
             name=t("radar_team", lang),
             fill="toself",
             line={"color": TEAM_COLOUR},
+            hovertemplate="%{theta}: %{r:.0%}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatterpolar(
+            r=[*resilience, *resilience[:1]],
+            theta=closed,
+            name=t("label_resilience", lang),
+            line={"color": RESILIENCE_COLOUR, "dash": "dot"},
             hovertemplate="%{theta}: %{r:.0%}<extra></extra>",
         )
     )
@@ -189,7 +227,9 @@ def coverage_heatmap(team: Team, model: BusinessModel, catalog: Catalog, lang: s
 
 
 def coverage_gaps(report: CoverageReport, catalog: Catalog, lang: str) -> go.Figure:
-    """Missing person-equivalents per skill, largest first, coloured by area."""
+    """Missing person-equivalents per skill, largest first, coloured by area. Every
+    skill the bus factor calls uncovered is here: nobody at the target level caps
+    its coverage below 100 %."""
     gaps = report.gaps()
     ids = [g.skill_id for g in gaps]
     fig = go.Figure(
@@ -198,9 +238,13 @@ def coverage_gaps(report: CoverageReport, catalog: Catalog, lang: str) -> go.Fig
             y=[catalog.skill_label(s, lang) for s in ids],
             orientation="h",
             marker_color=[AREA_COLOURS.get(area_of(s), TEAM_COLOUR) for s in ids],
-            text=[f"{g.gap:.2f}" for g in gaps],
+            text=[
+                f"{g.gap:.2f}" + (" · " + t("gap_part_time", lang) if g.gap < PART_TIME_GAP else "")
+                for g in gaps
+            ],
             textposition="auto",
-            hovertemplate="%{y}: %{x:.2f}<extra></extra>",
+            customdata=[percent(g.coverage) for g in gaps],
+            hovertemplate="%{y}: %{x:.2f} (%{customdata})<extra></extra>",
         )
     )
     fig.update_yaxes(autorange="reversed")
@@ -226,7 +270,8 @@ def _names_short(names: tuple[str, ...], shown: int = 2) -> str:
 
 
 def bus_factor(report: CoverageReport, catalog: Catalog, lang: str) -> go.Figure:
-    """Experts per required skill: 0 uncovered (red), 1 single point of failure (amber)."""
+    """Experts per required skill: 0 uncovered (red), 1 single point of failure (amber),
+    each with how many n+1 resilience needs (the depth in people plus a spare)."""
     skills = sorted(report.skills.values(), key=lambda s: (s.experts, s.skill_id))
     colours = [
         STATUS_LINE["red"]
@@ -244,50 +289,103 @@ def bus_factor(report: CoverageReport, catalog: Catalog, lang: str) -> go.Figure
         else _names_short(s.expert_names)
         for s in skills
     ]
+    # "(1 of 3)": the n+1 resilience needs the depth in people plus a spare.
+    flags = [
+        flag + " " + t("bus_of_needed", lang, experts=s.experts, needed=s.experts_needed)
+        for flag, s in zip(flags, skills, strict=True)
+    ]
+    labels = [catalog.skill_label(s.skill_id, lang) for s in skills]
     fig = go.Figure(
         go.Bar(
             x=[s.experts for s in skills],
-            y=[catalog.skill_label(s.skill_id, lang) for s in skills],
+            y=labels,
             orientation="h",
+            name=t("axis_experts", lang),
             marker_color=colours,
             text=flags,
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="%{y}: %{x}<extra></extra>",
+            customdata=[
+                [s.experts_needed, percent(s.resilience), percent(s.coverage)] for s in skills
+            ],
+            hovertemplate=t("bus_hover", lang) + "<extra></extra>",
         )
     )
-    most = max((s.experts for s in skills), default=1)
+    most = max((max(s.experts, s.experts_needed) for s in skills), default=1)
     fig.update_xaxes(title=t("axis_experts", lang), dtick=1, range=[0, most + 4])
     fig.update_yaxes(autorange="reversed")
     return _layout(fig, t("chart_bus_title", lang), height=max(300, 120 + 30 * len(skills)))
 
 
+def hire_label(step: HireStep, number: int, roles: dict[str, Role], lang: str) -> str:
+    """A step's name, the same in the hiring chart and the table beside it."""
+    role = roles[step.role_id].label(lang)
+    if step.part_time:
+        role = t("hiring_part_time_tag", lang, role=role)
+    return f"{number}. {role}"
+
+
+def _zoomed_range(values: list[float], min_span: float = 0.1) -> tuple[list[float], list[float]]:
+    """An axis range around the values, and its ticks (never past 100 %): a change
+    of a few points stays visible (94 % -> 100 % takes 40 % of the axis), with
+    room above for the point labels."""
+    lo, hi = min(values), max(values)
+    if hi - lo < min_span:
+        middle = (lo + hi) / 2
+        lo, hi = middle - min_span / 2, middle + min_span / 2
+        if lo < 0:
+            lo, hi = 0.0, min_span
+    pad = (hi - lo) * 0.2
+    bottom, top = max(0.0, lo - pad), hi + pad * 1.5
+    step = next(s for s in (0.02, 0.05, 0.1, 0.2, 0.25, 0.5) if (top - bottom) / s <= 6)
+    first = math.ceil(bottom / step - 1e-9)
+    ticks = [round(k * step, 4) for k in range(first, int(min(top, 1.0) / step + 1e-9) + 1)]
+    return [bottom, top], ticks
+
+
 def hiring_plan(
     steps: list[HireStep], fit_now: float, roles: dict[str, Role], catalog: Catalog, lang: str
 ) -> go.Figure:
-    """Fit after each recommended hire, starting from today's team."""
+    """Fit (top) and resilience (bottom) after each recommended hire, from today's
+    team. Each panel's axis is zoomed to its values, so a small step shows; the
+    point labels are the table's numbers, formatted the same way."""
     labels = [t("hiring_today", lang)] + [
-        f"{i}. {roles[s.role_id].label(lang)}" for i, s in enumerate(steps, start=1)
+        hire_label(s, i, roles, lang) for i, s in enumerate(steps, start=1)
     ]
     fits = [fit_now] + [s.fit_after for s in steps]
-    closes = [""] + [
-        ", ".join(catalog.skill_label(c, lang) for c in s.closes) or "—" for s in steps
+    panels = [(t("axis_fit", lang), fits, TEAM_COLOUR)]
+    if steps:
+        resilience = [steps[0].resilience_before] + [s.resilience_after for s in steps]
+        panels.append((t("label_resilience", lang), resilience, RESILIENCE_COLOUR))
+    why = [""] + [
+        ", ".join(catalog.skill_label(c, lang) for c in (s.improves or s.spofs_removed)) or "—"
+        for s in steps
     ]
-    fig = go.Figure(
-        go.Scatter(
-            x=labels,
-            y=fits,
-            mode="lines+markers+text",
-            text=[f"{f:.0%}" for f in fits],
-            textposition="top center",
-            line={"color": TEAM_COLOUR, "shape": "hv"},
-            marker={"size": 10},
-            customdata=closes,
-            hovertemplate="%{x}: %{y:.1%}<br>%{customdata}<extra></extra>",
+    fig = make_subplots(rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.12)
+    for row, (name, values, colour) in enumerate(panels, start=1):
+        fig.add_trace(
+            go.Scatter(
+                x=labels,
+                y=values,
+                name=name,
+                mode="lines+markers+text",
+                text=[percent(v, 1) for v in values],
+                textposition="top center",
+                cliponaxis=False,
+                line={"color": colour, "shape": "hv"},
+                marker={"size": 10},
+                customdata=why,
+                hovertemplate=plain(name) + " · %{x}: %{y:.1%}<br>%{customdata}<extra></extra>",
+            ),
+            row=row,
+            col=1,
         )
-    )
-    fig.update_yaxes(range=[0, 1.08], tickformat=".0%", title=t("axis_fit", lang))
-    return _layout(fig, t("chart_hiring_title", lang), height=400)
+        axis_range, ticks = _zoomed_range(values)
+        fig.update_yaxes(
+            range=axis_range, tickvals=ticks, tickformat=".0%", title=name, row=row, col=1
+        )
+    fig.update_xaxes(automargin=True)
+    return _layout(fig, t("chart_hiring_title", lang), height=260 + 160 * len(panels))
 
 
 # Pipeline layout: (x, y) per stage; the four areas stand in one column.
@@ -320,10 +418,11 @@ def _name_lines(names: list[str], width: int = 30) -> list[str]:
 
 
 def _stage_label(stage: Stage, lang: str) -> str:
-    """Bold stage name, coverage, covering people two to a line, blocking mark."""
+    """Bold stage name, coverage and resilience, covering people two to a line,
+    blocking mark."""
     lines = ["<b>" + plain(stage.label) + "</b>"]
     if stage.coverage is not None:
-        lines.append(f"{stage.coverage:.0%}")
+        lines.append(plain(stage_scores(stage, lang)))
     if stage.id != "team_building" and stage.people:
         # Packed before escaping: widths count what the reader sees, not entities.
         lines += [plain(line) for line in _name_lines([_short(n) for n in stage.people[:4]])]

@@ -5,6 +5,8 @@
         --format svg --out radar.svg
     python -m planner report --team team.csv --model platform --lang zh \
         --format pdf --out report.pdf
+    python -m planner compute --params 7B --gpu h100 --mfu 0.4 --price 2.99 --format json
+    python -m planner budget --plan plan.json --format json
 
 Exit status: 0 on success, 1 on bad input (missing or invalid team file, unknown
 model, unwritable output), 2 on a usage error (argparse), 3 when a PNG/SVG/PDF
@@ -19,9 +21,11 @@ import os
 import sys
 from pathlib import Path
 
-from planner import charts, export
+from planner import budget_cli, charts, export
 from planner.catalog import Catalog, load_catalog
+from planner.coverage import scores_by_model
 from planner.domain import LANGS, Plan
+from planner.hiring import DEFAULT_LAMBDA, explain_step, plan_hires
 from planner.i18n import t
 from planner.io import TeamImportError, parse_team
 
@@ -122,39 +126,81 @@ def cmd_analyze(args: argparse.Namespace, catalog: Catalog) -> int:
     plan = _load_plan(args, catalog)
     a = export.analyse_plan(plan, catalog, args.lang)
     lang = args.lang
+    report = a.report
+    scores = scores_by_model(plan.team, a.models)
+    # The plan printed follows --lambda; the report's default plan is the same at 0.25.
+    steps = plan_hires(plan.team, a.model, catalog.roles, lam=args.lam)
+    why = [explain_step(s, catalog, lang) for s in steps]
     if args.json:
+        skills = export.coverage_rows(report, catalog, lang)
+        for row in skills:
+            s = report.skills[row["skill_id"]]
+            row.setdefault("resilience", round(s.resilience, 3))
+            row.setdefault("experts_needed", s.experts_needed)
         payload = {
             "plan": plan.name,
             "business_model": a.model.id,
-            "fit": round(a.report.fit, 4),
-            "fit_by_model": {m: round(f, 4) for m, f in a.fits.items()},
-            "areas": {k: v.coverage for k, v in a.report.areas.items()},
-            "skills": export.coverage_rows(a.report, catalog, lang),
+            "fit": round(report.fit, 4),
+            "resilience": round(report.resilience, 4),
+            "fit_by_model": {m: round(f, 4) for m, (f, _) in scores.items()},
+            "resilience_by_model": {m: round(r, 4) for m, (_, r) in scores.items()},
+            "areas": {k: v.coverage for k, v in report.areas.items()},
+            "area_resilience": {k: v.resilience for k, v in report.areas.items()},
+            "skills": skills,
+            "hiring_lambda": args.lam,
             "hiring_plan": [
-                {"role": s.role_id, "fit_after": round(s.fit_after, 4), "closes": list(s.closes)}
-                for s in a.steps
+                {
+                    "role": s.role_id,
+                    "fit_after": round(s.fit_after, 4),
+                    "resilience_after": round(s.resilience_after, 4),
+                    "gain": round(s.gain, 4),
+                    "part_time_or_training": s.part_time,
+                    "closes": list(s.closes),
+                    "covers": list(s.covers),
+                    "removes_single_points_of_failure": list(s.spofs_removed),
+                    "why": text,
+                }
+                for s, text in zip(steps, why, strict=True)
             ],
         }
         print(json.dumps(payload, ensure_ascii=False, indent=2))
         return EXIT_OK
+    resilience = t("label_resilience", lang)
     print(f"{t('export_plan', lang)}: {plan.name}")
     print(f"{t('export_model', lang)}: {a.model.label(lang)} ({a.model.id})")
-    print(f"{t('export_fit', lang)}: {a.report.fit:.1%}")
-    for model_id, fit in sorted(a.fits.items(), key=lambda kv: -kv[1]):
-        print(f"  {a.models[model_id].label(lang)}: {fit:.1%}")
+    print(f"{t('export_fit', lang)}: {report.fit:.1%}")
+    print(f"{resilience}: {report.resilience:.1%}")
+    for model_id, (fit, res) in sorted(scores.items(), key=lambda kv: -kv[1][0]):
+        print(f"  {a.models[model_id].label(lang)}: {fit:.1%} · {resilience} {res:.1%}")
     print(f"{t('export_section_coverage', lang)}:")
-    for area_id, area in a.report.areas.items():
+    for area_id, area in report.areas.items():
         if area.coverage is not None:
-            print(f"  {catalog.area_label(area_id, lang)}: {area.coverage:.0%}")
-    gaps = a.report.gaps()
+            print(
+                f"  {catalog.area_label(area_id, lang)}: {area.coverage:.0%}"
+                f" · {resilience} {area.resilience:.0%}"
+            )
+    gaps = report.gaps()
     print(f"{t('export_section_gaps', lang)}:{'' if gaps else ' —'}")
     for g in gaps:
         flag = " !" if g.experts == 0 else ""
-        print(f"  {catalog.skill_label(g.skill_id, lang)}: {g.gap:.2f} (experts {g.experts}){flag}")
-    print(f"{t('export_section_hiring', lang)}:{'' if a.steps else ' —'}")
-    for i, s in enumerate(a.steps, start=1):
-        print(f"  {i}. {catalog.roles[s.role_id].label(lang)} -> {s.fit_after:.1%}")
+        print(
+            f"  {catalog.skill_label(g.skill_id, lang)}: {g.gap:.2f}"
+            f" (experts {g.experts}/{g.experts_needed}){flag}"
+        )
+    print(f"{t('export_section_hiring', lang)}:{'' if steps else ' —'}")
+    for i, (s, text) in enumerate(zip(steps, why, strict=True), start=1):
+        print(f"  {charts.hire_label(s, i, catalog.roles, lang)} — {text}")
     return EXIT_OK
+
+
+def _non_negative(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not 0 <= value <= 10:
+        raise argparse.ArgumentTypeError(f"{text} is outside 0-10")
+    return value
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -176,9 +222,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("analyze", help="print fit, coverage, gaps and the hiring plan")
+    p = sub.add_parser("analyze", help="print fit, resilience, coverage, gaps and the hiring plan")
     _common(p)
     p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.add_argument(
+        "--lambda",
+        dest="lam",
+        type=_non_negative,
+        default=DEFAULT_LAMBDA,
+        metavar="L",
+        help="weight of resilience in the hiring plan: it maximises fit + L * resilience "
+        f"(default {DEFAULT_LAMBDA}; 0 hires for capacity only)",
+    )
     p.set_defaults(func=cmd_analyze)
 
     p = sub.add_parser("chart", help="export one chart as PNG, SVG, PDF or HTML")
@@ -197,6 +252,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=export.REPORT_FORMATS, help="default: from --out, else pdf")
     p.add_argument("--out", help="output file (default: <plan>-report-<date>.<format>)")
     p.set_defaults(func=cmd_report)
+
+    budget_cli.add_commands(sub)  # compute, budget
     return parser
 
 

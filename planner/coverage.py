@@ -1,21 +1,35 @@
-"""The scoring model: how well a team covers what a business model requires.
+"""The scoring model, version 2: can the team do the work, and can it lose someone?
 
-For each required skill s with target level T and depth D:
-    contribution of member m = fte_m * min(1, L_ms / T) ** 2
-    supply   = sum of contributions
-    coverage = min(1, supply / D)
-    gap      = max(0, D - supply)          (person-equivalents still to find)
-    experts  = members with L_ms >= T      (head count: the bus factor)
-Area coverage is the depth-weighted mean of its skills' coverage; the fit is the
-weight-weighted mean over areas that have at least one requirement.
-See docs/scoring.md for a worked example.
+For each required skill s with target level T and depth D, and each member m
+with FTE share f and level L:
+    r_ms       = min(1, L_ms / T)               how close m is to the target
+    supply     = sum of f_m * r_ms ** 2         person-equivalents at the target level
+    best       = max of r_ms ** 2               (0 for an empty team)
+    coverage   = min(1, supply / D, best)       capped by the best person: people below
+                                                the target never add up to 100 %
+    gap        = D * (1 - coverage)             person-equivalents still to find
+    experts    = members with L_ms >= T         head count: the bus factor
+    resilience = min(1, experts / (ceil(D) + 1))   n+1: the depth in experts plus a spare
+Area coverage and resilience are depth-weighted means of their skills; the fit and
+the overall resilience are weight-weighted means over the areas that have at
+least one requirement. Every number a page shows comes from here, judged by the
+thresholds below, so the pages never contradict each other.
+See docs/scoring.md for a worked example and why the numbers agree.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from planner.domain import BusinessModel, Member, Team, area_of
+
+# The article's four talent areas: always in a report, if only as not applicable.
+ARTICLE_AREAS = ("research", "data", "product", "market")
+# Traffic-light thresholds shared by the risks (article 8.2) and the pipeline colours.
+RED, GREEN = 0.5, 0.8
+# Differences below this are float noise, not a change a founder could see.
+EPS = 1e-9
 
 
 @dataclass(frozen=True)
@@ -24,11 +38,14 @@ class SkillCoverage:
     target: int
     depth: float
     supply: float
+    best: float  # the best member's r², the ceiling of the coverage
     coverage: float
     gap: float
     experts: int
     expert_names: tuple[str, ...]
     contributions: dict[str, float]  # member name -> person-equivalents (non-zero only)
+    resilience: float
+    expert_fte: float  # the experts' FTE shares added up
 
     @property
     def uncovered(self) -> bool:
@@ -38,12 +55,23 @@ class SkillCoverage:
     def single_point_of_failure(self) -> bool:
         return self.experts == 1
 
+    @property
+    def experts_needed(self) -> int:
+        """Experts for full resilience: the depth in people plus one spare."""
+        return math.ceil(self.depth) + 1
+
+    @property
+    def part_time_only(self) -> bool:
+        """Someone is at the target level, but together less than one full-time person."""
+        return self.experts > 0 and self.expert_fte < 1 - EPS
+
 
 @dataclass(frozen=True)
 class AreaCoverage:
     area_id: str
     weight: float
     coverage: float | None  # None: no requirement in this area (not applicable)
+    resilience: float | None = None  # None exactly when coverage is None
 
 
 @dataclass(frozen=True)
@@ -52,10 +80,11 @@ class CoverageReport:
     fit: float
     areas: dict[str, AreaCoverage]
     skills: dict[str, SkillCoverage]
+    resilience: float = 0.0
 
     def gaps(self) -> list[SkillCoverage]:
-        """Skills still short of their depth, largest gap first (ties by id)."""
-        short = [s for s in self.skills.values() if s.gap > 1e-9]
+        """Skills still short of full coverage, largest gap first (ties by id)."""
+        short = [s for s in self.skills.values() if s.coverage < 1]
         return sorted(short, key=lambda s: (-s.gap, s.skill_id))
 
     def single_points_of_failure(self) -> list[SkillCoverage]:
@@ -65,29 +94,56 @@ class CoverageReport:
         return [s for s in self.skills.values() if s.experts == 0]
 
 
+def closeness(member: Member, skill_id: str, target: int) -> float:
+    """r = min(1, L / T): how close a member is to the target level."""
+    return min(1.0, member.level(skill_id) / target)
+
+
 def contribution(member: Member, skill_id: str, target: int) -> float:
     """Person-equivalents a member brings to a skill: credit falls off fast below target."""
-    level = member.level(skill_id)
-    return member.fte * min(1.0, level / target) ** 2
+    return member.fte * closeness(member, skill_id, target) ** 2
+
+
+def skill_resilience(experts: int, depth: float) -> float:
+    """n+1 redundancy: experts over (ceil(depth) + 1), at most 1."""
+    return min(1.0, experts / (math.ceil(depth) + 1))
 
 
 def _skill_coverage(team: Team, skill_id: str, target: int, depth: float) -> SkillCoverage:
     contributions = {
         m.name: c for m in team.members if (c := contribution(m, skill_id, target)) > 0
     }
-    supply = sum(contributions.values())
-    experts = tuple(m.name for m in team.members if m.level(skill_id) >= target)
+    # fsum is exactly rounded, so the total does not depend on member order.
+    supply = math.fsum(contributions.values())
+    best = max((closeness(m, skill_id, target) ** 2 for m in team.members), default=0.0)
+    coverage = min(1.0, supply / depth, best)
+    if coverage > 1.0 - EPS:
+        # Rounding noise (0.1 + 0.4 + 0.5 people) must not leave a gap nobody can see.
+        coverage = 1.0
+    experts = [m for m in team.members if m.level(skill_id) >= target]
     return SkillCoverage(
         skill_id=skill_id,
         target=target,
         depth=depth,
         supply=supply,
-        coverage=min(1.0, supply / depth),
-        gap=max(0.0, depth - supply),
+        best=best,
+        coverage=coverage,
+        gap=depth * (1.0 - coverage),
         experts=len(experts),
-        expert_names=experts,
+        expert_names=tuple(m.name for m in experts),
         contributions=contributions,
+        resilience=skill_resilience(len(experts), depth),
+        expert_fte=math.fsum(m.fte for m in experts),
     )
+
+
+def _weighted(pairs: list[tuple[float, float]]) -> float | None:
+    """Σ w·v / Σ w, clamped to [0, 1]; None when the weights add up to nothing."""
+    total = math.fsum(w for w, _ in pairs)
+    if total <= 0:
+        return None
+    # Rounding noise must not push a value past 1 (the bounds are a contract).
+    return min(1.0, max(0.0, math.fsum(w * v for w, v in pairs) / total))
 
 
 def analyze(team: Team, business_model: BusinessModel) -> CoverageReport:
@@ -96,20 +152,63 @@ def analyze(team: Team, business_model: BusinessModel) -> CoverageReport:
         sid: _skill_coverage(team, sid, req.level, req.depth)
         for sid, req in business_model.requirements.items()
     }
-    area_ids = list(dict.fromkeys([*business_model.weights, *business_model.areas()]))
+    area_ids = list(
+        dict.fromkeys([*business_model.weights, *business_model.areas(), *ARTICLE_AREAS])
+    )
     areas: dict[str, AreaCoverage] = {}
     for area_id in area_ids:
         in_area = [s for s in skills.values() if area_of(s.skill_id) == area_id]
-        depth = sum(s.depth for s in in_area)
-        cov = min(1.0, sum(s.depth * s.coverage for s in in_area) / depth) if in_area else None
-        areas[area_id] = AreaCoverage(area_id, business_model.weights.get(area_id, 0.0), cov)
-    weighted = [(a.weight, a.coverage) for a in areas.values() if a.coverage is not None]
-    total_weight = sum(w for w, _ in weighted)
-    fit = sum(w * c for w, c in weighted) / total_weight if total_weight > 0 else 0.0
-    # Rounding noise must not push a value past 1 (the bounds are a contract).
-    return CoverageReport(business_model.id, min(1.0, fit), areas, skills)
+        areas[area_id] = AreaCoverage(
+            area_id,
+            business_model.weights.get(area_id, 0.0),
+            _weighted([(s.depth, s.coverage) for s in in_area]),
+            _weighted([(s.depth, s.resilience) for s in in_area]),
+        )
+    scored = [a for a in areas.values() if a.coverage is not None]
+    fit = _weighted([(a.weight, a.coverage) for a in scored]) or 0.0
+    resilience = _weighted([(a.weight, a.resilience) for a in scored]) or 0.0
+    return CoverageReport(business_model.id, fit, areas, skills, resilience)
+
+
+def skill_status(skill: SkillCoverage) -> str:
+    """One skill's traffic light, the single rule behind risks and pipeline colours.
+
+    red: nobody at the target level, or under half covered;
+    amber: under 80 % covered, or it rests on one person or on part-timers only;
+    green: otherwise.
+    """
+    if skill.experts == 0 or skill.coverage < RED:
+        return "red"
+    if skill.coverage < GREEN or skill.experts == 1 or skill.part_time_only:
+        return "amber"
+    return "green"
+
+
+def percent(value: float | None, digits: int = 0) -> str:
+    """A score as a percentage, the one format every page, chart and table uses, so
+    they agree. It never rounds to a claim the score does not make: a value under 1
+    never shows as 100 % (0.996 is 99.6 %), a value over 0 never as 0 %. None (an
+    area that does not apply) is "—"."""
+    if value is None:
+        return "—"
+    text = f"{value:.{digits}%}"
+    scale = 10 ** (digits + 3)  # one more decimal than asked, in per-mille steps
+    if value < 1 and text == f"{1:.{digits}%}":
+        text = f"{math.floor(value * scale + 1e-6) / scale * 100:.{digits + 1}f}%"
+    elif value > 0 and text == f"{0:.{digits}%}":
+        text = f"{math.ceil(value * scale - 1e-6) / scale * 100:.{digits + 1}f}%"
+    return text
 
 
 def fit_by_model(team: Team, models: dict[str, BusinessModel]) -> dict[str, float]:
     """The team's fit for every business model, in the order given."""
     return {model_id: analyze(team, model).fit for model_id, model in models.items()}
+
+
+def scores_by_model(team: Team, models: dict[str, BusinessModel]) -> dict[str, tuple[float, float]]:
+    """(fit, resilience) of the team for every business model, in the order given."""
+    scores = {}
+    for model_id, model in models.items():
+        report = analyze(team, model)
+        scores[model_id] = (report.fit, report.resilience)
+    return scores

@@ -2,9 +2,13 @@
 
 market research -> team building -> {research, data, product, market} -> technical innovation
 
-Area stages carry their coverage and who covers them; the first stage (in flow
-order) that is red blocks the flow. The same graph renders as a Plotly figure
-(planner.charts) and as Mermaid text (here), which parses back to the same graph.
+Area stages carry their coverage, resilience and who covers them; the first stage
+(in flow order) that is red blocks the flow. A stage's colour comes from its
+coverage (red < 50 %, amber < 80 %), and is never green while one of its skills is
+red by planner.coverage.skill_status (nobody at the target level, or under half
+covered): the same rule the risks use, so the two never disagree. The same graph
+renders as a Plotly figure (planner.charts) and as Mermaid text (here), which
+parses back to the same graph.
 """
 
 from __future__ import annotations
@@ -13,13 +17,18 @@ import re
 from dataclasses import dataclass
 
 from planner.catalog import Catalog
-from planner.coverage import CoverageReport
+from planner.coverage import (
+    GREEN,
+    RED,
+    CoverageReport,
+    SkillCoverage,
+    percent,
+    skill_status,
+)
 from planner.domain import Team, area_of
 from planner.i18n import t
 
 AREAS = ("research", "data", "product", "market")
-# Coverage thresholds of the traffic light: below RED is red, below GREEN is amber.
-RED, GREEN = 0.5, 0.8
 MERMAID_IDS = {
     "market_research": "A",
     "team_building": "B",
@@ -46,6 +55,7 @@ class Stage:
     coverage: float | None
     people: tuple[str, ...]  # who covers it, strongest first
     blocking: bool = False
+    resilience: float | None = None  # None exactly when coverage is None
 
 
 @dataclass(frozen=True)
@@ -64,6 +74,14 @@ def status_of(coverage: float | None) -> str:
     if coverage < RED:
         return "red"
     return "amber" if coverage < GREEN else "green"
+
+
+def stage_status(coverage: float | None, skills: list[SkillCoverage]) -> str:
+    """The coverage's colour, held at amber while one of the skills is red."""
+    status = status_of(coverage)
+    if status == "green" and any(skill_status(s) == "red" for s in skills):
+        return "amber"
+    return status
 
 
 def _area_people(report: CoverageReport, area_id: str) -> tuple[str, ...]:
@@ -92,15 +110,22 @@ def build_pipeline(team: Team, report: CoverageReport, catalog: Catalog, lang: s
     for area_id in AREAS:
         area = report.areas.get(area_id)
         coverage = area.coverage if area else None
+        in_area = [s for s in report.skills.values() if area_of(s.skill_id) == area_id]
         stages[area_id] = Stage(
             area_id,
             catalog.area_label(area_id, lang),
-            status_of(coverage),
+            stage_status(coverage, in_area),
             coverage,
             _area_people(report, area_id),
+            resilience=area.resilience if area else None,
         )
     stages["innovation"] = Stage(
-        "innovation", t("stage_innovation", lang), status_of(report.fit), report.fit, ()
+        "innovation",
+        t("stage_innovation", lang),
+        stage_status(report.fit, list(report.skills.values())),
+        report.fit,
+        (),
+        resilience=report.resilience,
     )
     blocker = _first_blocker(stages)
     if blocker:
@@ -134,10 +159,11 @@ def _mermaid_unescape(text: str) -> str:
 
 
 def node_parts(stage: Stage, lang: str, max_people: int = 4) -> list[str]:
-    """The lines of a stage's label: name, coverage, who covers it, blocking mark."""
+    """The lines of a stage's label: name, coverage and resilience, who covers it,
+    blocking mark."""
     parts = [stage.label]
     if stage.coverage is not None:
-        parts.append(f"{stage.coverage:.0%}")
+        parts.append(stage_scores(stage, lang))
     if stage.people and stage.id != "team_building":
         shown = ", ".join(stage.people[:max_people])
         more = len(stage.people) - max_people
@@ -145,6 +171,17 @@ def node_parts(stage: Stage, lang: str, max_people: int = 4) -> list[str]:
     if stage.blocking:
         parts.append(t("stage_blocking", lang))
     return parts
+
+
+def stage_scores(stage: Stage, lang: str) -> str:
+    """Coverage (the fit, for the last stage) and resilience, as one line."""
+    key = "stage_scores_fit" if stage.id == "innovation" else "stage_scores"
+    return t(
+        key,
+        lang,
+        coverage=percent(stage.coverage or 0.0),
+        resilience=percent(stage.resilience or 0.0),
+    )
 
 
 def to_mermaid(pipeline: Pipeline, lang: str) -> str:

@@ -250,6 +250,18 @@ def test_what_if_someone_leaves():
     assert fits[1].delta.startswith("+")
 
 
+def test_what_if_a_hire_that_only_adds_a_spare():
+    at = with_sample("coverage", model="platform")
+    # Research is covered already: a research scientist adds a second pre-training
+    # expert. Fit does not move (no arrow, no colour); resilience rises.
+    at.multiselect(key="whatif_hire").set_value(["research_scientist"]).run()
+    no_exception(at)
+    fit = [m for m in at.metric if m.label == "Fit"][1]
+    resilience = [m for m in at.metric if m.label == "Resilience"][1]
+    assert fit.value == "81%" and not fit.delta
+    assert resilience.delta.startswith("+")
+
+
 def test_pipeline_names_the_blocker_and_offers_mermaid():
     at = with_sample("pipeline", "zh", model="platform")
     no_exception(at)

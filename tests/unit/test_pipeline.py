@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.coverage import analyze
-from planner.domain import Member, Team
+from planner.coverage import analyze, skill_status
+from planner.domain import BusinessModel, Label, Member, Team, area_of
 from planner.pipeline import (
+    AREAS,
     EDGES,
     MERMAID_IDS,
     build_pipeline,
@@ -17,6 +18,7 @@ from planner.pipeline import (
     status_of,
     to_mermaid,
 )
+from planner.risks import assess_risks
 
 
 @pytest.mark.parametrize(
@@ -44,6 +46,37 @@ def test_sample_team_platform_is_blocked_at_market_promotion(catalog, sample_tea
     # Who covers it, strongest contributor first.
     assert pipeline.stages["market"].people[0] == "Fang Li 李芳"
     assert pipeline.stages["innovation"].coverage == pytest.approx(report.fit)
+    assert pipeline.stages["innovation"].resilience == pytest.approx(report.resilience)
+    assert pipeline.stages["product"].resilience == pytest.approx(
+        report.areas["product"].resilience
+    )
+    # Fit 81 % would be green, but developer relations has nobody at level 4: amber.
+    assert report.fit >= 0.8 and pipeline.stages["innovation"].status == "amber"
+
+
+def test_a_stage_is_never_green_while_a_skill_has_nobody_at_the_target(catalog):
+    bm = BusinessModel(
+        id="deep_sales",
+        label=Label(en="S", zh="S"),
+        weights={"research": 1, "market": 1},
+        requirements={
+            "research.alignment": {"level": 3, "depth": 1},
+            "market.marketing": {"level": 4, "depth": 1},
+            "market.sales": {"level": 3, "depth": 3},
+        },
+    )
+    # Four people, all at the target except marketing: level 3 of 4.
+    skills = {"research.alignment": 3, "market.marketing": 3, "market.sales": 3}
+    team = Team(members=tuple(Member(name=f"p{i}", skills=skills) for i in range(4)))
+    report = analyze(team, bm)
+    # (1 · 0.5625 + 3 · 1) / 4 = 0.89: green by coverage alone.
+    assert report.areas["market"].coverage == pytest.approx(0.890625)
+    assert skill_status(report.skills["market.marketing"]) == "red"
+    pipeline = build_pipeline(team, report, catalog, "en")
+    assert pipeline.stages["market"].status == "amber"
+    assert pipeline.stages["research"].status == "green"
+    talent = next(r for r in assess_risks(report) if r.id == "talent")
+    assert talent.level == "high" and talent.skills == ("market.marketing",)
 
 
 def test_empty_team_blocks_at_team_building(catalog):
@@ -74,6 +107,15 @@ def test_the_earliest_weakest_red_stage_blocks(catalog):
     assert sum(s.blocking for s in pipeline.stages.values()) == 1
 
 
+def test_stage_labels_show_coverage_and_resilience(catalog, sample_team):
+    report = analyze(sample_team, catalog.business_models["platform"])
+    nodes, _ = parse_mermaid(to_mermaid(build_pipeline(sample_team, report, catalog, "en"), "en"))
+    assert "86% covered · resilience 37%" in nodes["E"]
+    assert "fit 81% · resilience 41%" in nodes["G"]
+    nodes, _ = parse_mermaid(to_mermaid(build_pipeline(sample_team, report, catalog, "zh"), "zh"))
+    assert "匹配度 81% · 韧性 41%" in nodes["G"]
+
+
 def test_mermaid_parses_back_to_the_same_graph(catalog, sample_team):
     report = analyze(sample_team, catalog.business_models["product"])
     pipeline = build_pipeline(sample_team, report, catalog, "zh")
@@ -100,3 +142,46 @@ def test_mermaid_escape_round_trips_and_is_inert(text):
     assert not set(escaped) & set('"<>[]{}|\n`')
     nodes, _ = parse_mermaid(f'    A["{escaped}"]\n')
     assert nodes["A"] == text
+
+
+SKILL_POOL = [
+    "research.alignment",
+    "data.quality",
+    "product.mlops",
+    "market.sales",
+    "market.devrel",
+]
+hp_teams = st.lists(
+    st.builds(
+        lambda i, fte, lv: Member(
+            name=f"m{i}", fte=fte, skills=dict(zip(SKILL_POOL, lv, strict=True))
+        ),
+        st.integers(0, 999),
+        st.sampled_from([0.4, 1.0]),
+        st.lists(st.integers(0, 5), min_size=len(SKILL_POOL), max_size=len(SKILL_POOL)),
+    ),
+    max_size=6,
+    unique_by=lambda m: m.name,
+).map(lambda ms: Team(members=tuple(ms)))
+
+
+@settings(max_examples=100, deadline=None)
+@given(hp_teams, st.sampled_from(["service", "product", "platform"]))
+def test_pipeline_colours_and_risks_agree(catalog, team, model_id):
+    """Both judge the same skill numbers: a green stage hides no red skill, a red
+    stage is under half covered, and a low risk stands on no stage's red skill."""
+    bm = catalog.business_models[model_id]
+    report = analyze(team, bm)
+    pipeline = build_pipeline(team, report, catalog, "en")
+    for area_id in AREAS:
+        stage = pipeline.stages[area_id]
+        skills = [s for s in report.skills.values() if area_of(s.skill_id) == area_id]
+        if stage.status == "green":
+            assert all(skill_status(s) != "red" for s in skills)
+        if stage.status == "red":
+            assert stage.coverage < 0.5
+    risks = {r.id: r for r in assess_risks(report)}
+    if risks["talent"].level == "low":
+        assert all(
+            p.status in ("green", "neutral") for p in pipeline.stages.values() if p.id in AREAS
+        )
