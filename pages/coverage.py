@@ -4,6 +4,7 @@ import streamlit as st
 
 from components.export import coverage_csv_download
 from components.state import page_setup
+from components.team_actions import start_actions
 from components.ui import md, show_chart
 from components.whatif import risk_panel, what_if
 from planner import charts
@@ -16,7 +17,7 @@ st.caption(ctx.t("coverage_purpose", model=md(ctx.model.label(ctx.lang))))
 
 team, model, catalog = ctx.plan.team, ctx.model, ctx.catalog
 if len(team) == 0:
-    st.info(ctx.t("overview_empty"))
+    start_actions(ctx, "overview_empty")
     st.stop()
 
 report = analyze(team, model)

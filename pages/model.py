@@ -5,6 +5,7 @@ import streamlit as st
 
 from components.custom_model import custom_model_editor
 from components.state import is_read_only, page_setup, update_plan
+from components.team_actions import start_actions
 from components.ui import md, show_chart
 from planner import charts
 from planner.coverage import percent, scores_by_model
@@ -50,7 +51,7 @@ st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=36 * (
 st.caption(ctx.t("model_requirements_help"))
 
 if len(ctx.plan.team) == 0:
-    st.info(ctx.t("overview_empty"))
+    start_actions(ctx, "overview_empty")
 else:
     scores = scores_by_model(ctx.plan.team, models)
     fits = {m: fit for m, (fit, _) in scores.items()}

@@ -3,8 +3,10 @@
 import streamlit as st
 
 from components.state import page_setup
+from components.team_actions import start_actions
 from components.ui import md
 from planner.coverage import analyze, percent
+from planner.verdict import next_hire_verdict
 
 ctx = page_setup()
 st.title(ctx.t("app_title"))
@@ -12,8 +14,11 @@ st.markdown(ctx.t("overview_intro"))
 
 team = ctx.plan.team
 if len(team) == 0:
-    st.info(ctx.t("overview_empty"))
+    start_actions(ctx, "overview_empty")
 else:
+    # Member names reach this sentence: md keeps them text.
+    verdict = next_hire_verdict(team, ctx.model, ctx.catalog, ctx.lang)
+    st.container(key="next_hire").info(md(verdict), icon=":material/person_add:")
     report = analyze(team, ctx.model)
     cols = st.columns(5)
     cols[0].metric(ctx.t("kpi_team"), f"{len(team)}", help=ctx.t("kpi_team_help"))

@@ -3,24 +3,33 @@
 import streamlit as st
 
 from components.state import page_setup
-from components.ui import pct, show_chart
+from components.team_actions import start_actions
+from components.ui import show_chart
 from planner import charts
-from planner.coverage import analyze
+from planner.coverage import analyze, percent
 from planner.naming import safe_filename
 from planner.pipeline import build_pipeline, to_mermaid
+
+# Status -> its words (each key a literal, so the strings test sees it used).
+STATUS_TEXT = {
+    "green": "status_green",
+    "amber": "status_amber",
+    "red": "status_red",
+    "neutral": "status_neutral",
+}
 
 ctx = page_setup()
 st.title(ctx.t("pipeline_title"))
 st.caption(ctx.t("pipeline_purpose"))
 
 if len(ctx.plan.team) == 0:
-    st.info(ctx.t("overview_empty"))
+    start_actions(ctx, "overview_empty")
     st.stop()
 
 report = analyze(ctx.plan.team, ctx.model)
 pipeline = build_pipeline(ctx.plan.team, report, ctx.catalog, ctx.lang)
 if blocker := pipeline.blocker:
-    st.error(ctx.t("pipeline_blocked", stage=blocker.label, coverage=pct(blocker.coverage)))
+    st.error(ctx.t("pipeline_blocked", stage=blocker.label, coverage=percent(blocker.coverage)))
 else:
     st.success(ctx.t("pipeline_clear"))
 show_chart(charts.pipeline_diagram(pipeline, ctx.lang), "pipeline_diagram", ctx)
@@ -29,8 +38,9 @@ st.dataframe(
     [
         {
             ctx.t("col_stage"): s.label,
-            ctx.t("col_coverage"): pct(s.coverage),
-            ctx.t("col_status"): ctx.t("status_" + s.status),
+            ctx.t("col_coverage"): percent(s.coverage),
+            ctx.t("col_resilience"): percent(s.resilience),
+            ctx.t("col_status"): ctx.t(STATUS_TEXT[s.status]),
             ctx.t("col_people"): ", ".join(s.people),
         }
         for s in pipeline.stages.values()

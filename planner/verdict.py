@@ -1,0 +1,50 @@
+"""The overview's one-line verdict: whom to hire next, and why, in a founder's words.
+
+It is the hiring plan's first step (the same numbers as the coverage page), or,
+when no hire would help, what is left to watch.
+"""
+
+from __future__ import annotations
+
+from planner.catalog import Catalog
+from planner.coverage import analyze, percent
+from planner.domain import BusinessModel, Team
+from planner.hiring import DEFAULT_LAMBDA, explain_step, plan_hires, team_after
+from planner.i18n import t
+
+
+def next_hire_verdict(
+    team: Team, model: BusinessModel, catalog: Catalog, lang: str, lam: float = DEFAULT_LAMBDA
+) -> str:
+    """ "Hire a <role> next: <why>", or the state of a team no hire would improve."""
+    steps = plan_hires(team, model, catalog.roles, max_hires=1, lam=lam)
+    if steps:
+        step = steps[0]
+        role = catalog.roles[step.role_id].label(lang)
+        verdict = t("verdict_hire", lang, role=role, why=explain_step(step, catalog, lang))
+        left = analyze(team_after(team, steps, catalog.roles), model)
+        if still := _sole_experts(left, catalog, lang):
+            verdict = t("verdict_still_single", lang, verdict=verdict, spofs=still)
+        return verdict
+    report = analyze(team, model)
+    spofs = report.single_points_of_failure()
+    if spofs:
+        names = t("list_sep", lang).join(catalog.skill_label(s.skill_id, lang) for s in spofs)
+        return t("verdict_no_hire_spofs", lang, count=len(spofs), skills=names)
+    return t(
+        "verdict_no_hire", lang, fit=percent(report.fit), resilience=percent(report.resilience)
+    )
+
+
+def _sole_experts(report, catalog: Catalog, lang: str, limit: int = 2) -> str:
+    """Up to `limit` skills that still rest on one person, with that person's name."""
+    spofs = report.single_points_of_failure()[:limit]
+    return t("list_sep", lang).join(
+        t(
+            "hire_why_spof_item",
+            lang,
+            skill=catalog.skill_label(s.skill_id, lang),
+            name=s.expert_names[0],
+        )
+        for s in spofs
+    )
