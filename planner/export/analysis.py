@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 
 from planner import charts
 from planner.catalog import Catalog
-from planner.coverage import CoverageReport, analyze, fit_by_model
+from planner.coverage import CoverageReport, analyze, scores_by_model
 from planner.domain import BusinessModel, Plan, area_of
 from planner.hiring import HireStep, plan_hires
 from planner.io import csv_cell
@@ -28,6 +28,7 @@ class Analysis:
     models: dict[str, BusinessModel]
     report: CoverageReport
     fits: dict[str, float]
+    resilience: dict[str, float]  # per business model, beside fits
     steps: list[HireStep]
     pipeline: Pipeline
     catalog: Catalog
@@ -42,12 +43,14 @@ def analyse_plan(plan: Plan, catalog: Catalog, lang: str, model_id: str | None =
         raise KeyError(model_id)
     model = models[model_id]
     report = analyze(plan.team, model)
+    scores = scores_by_model(plan.team, models)
     return Analysis(
         plan=plan,
         model=model,
         models=models,
         report=report,
-        fits=fit_by_model(plan.team, models),
+        fits={m: fit for m, (fit, _) in scores.items()},
+        resilience={m: res for m, (_, res) in scores.items()},
         steps=plan_hires(plan.team, model, catalog.roles),
         pipeline=build_pipeline(plan.team, report, catalog, lang),
         catalog=catalog,
@@ -58,7 +61,9 @@ def analyse_plan(plan: Plan, catalog: Catalog, lang: str, model_id: str | None =
 def build_chart(a: Analysis, chart_id: str) -> go.Figure:
     """One of charts.CHART_IDS for the analysis, in its language."""
     builders: dict[str, Callable[[], go.Figure]] = {
-        "model_fit_chart": lambda: charts.fit_comparison(a.fits, a.models, a.model.id, a.lang),
+        "model_fit_chart": lambda: charts.fit_comparison(
+            a.fits, a.models, a.model.id, a.lang, a.resilience
+        ),
         "coverage_radar": lambda: charts.coverage_radar(a.report, a.catalog, a.lang),
         "coverage_heatmap": lambda: charts.coverage_heatmap(
             a.plan.team, a.model, a.catalog, a.lang
@@ -88,6 +93,8 @@ def coverage_rows(report: CoverageReport, catalog: Catalog, lang: str) -> list[d
             "coverage": round(s.coverage, 3),
             "gap": round(s.gap, 3),
             "experts": s.experts,
+            "experts_needed": s.experts_needed,
+            "resilience": round(s.resilience, 3),
             "expert_names": "; ".join(s.expert_names),
         }
         for s in report.skills.values()

@@ -16,9 +16,11 @@ import plotly.graph_objects as go
 
 from planner import charts
 from planner.catalog import Catalog
+from planner.coverage import percent
 from planner.domain import Plan
 from planner.export.analysis import Analysis, analyse_plan, build_chart
 from planner.export.figures import MAX_HEIGHT, figure_div, figure_to_image, html_page
+from planner.hiring import explain_step
 from planner.i18n import t
 from planner.naming import safe_filename
 from planner.pipeline import to_mermaid
@@ -33,17 +35,17 @@ def report_filename(plan_name: str, fmt: str, when: date | None = None) -> str:
     return safe_filename(f"{plan_name}-report", fmt, when)
 
 
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0%}"
-
-
 def _tables(a: Analysis) -> dict[str, tuple[list[str], list[list[str]]]]:
     """Report tables as (header, rows) of plain (unescaped) text."""
     lang, cat = a.lang, a.catalog
     models = (
-        [t("export_col_model", lang), t("export_col_fit", lang)],
+        [t("export_col_model", lang), t("export_col_fit", lang), t("export_col_resilience", lang)],
         [
-            [a.models[m].label(lang) + (" ★" if m == a.model.id else ""), _pct(f)]
+            [
+                a.models[m].label(lang) + (" ★" if m == a.model.id else ""),
+                percent(f),
+                percent(a.resilience[m]),
+            ]
             for m, f in sorted(a.fits.items(), key=lambda kv: (-kv[1], kv[0]))
         ],
     )
@@ -56,6 +58,7 @@ def _tables(a: Analysis) -> dict[str, tuple[list[str], list[list[str]]]]:
             t("export_col_coverage", lang),
             t("export_col_gap", lang),
             t("export_col_experts", lang),
+            t("export_col_resilience", lang),
         ],
         [
             [
@@ -63,26 +66,33 @@ def _tables(a: Analysis) -> dict[str, tuple[list[str], list[list[str]]]]:
                 str(s.target),
                 f"{s.depth:g}",
                 f"{s.supply:.2f}",
-                _pct(s.coverage),
+                percent(s.coverage),
                 f"{s.gap:.2f}",
-                ", ".join(s.expert_names) or "—",
+                t(
+                    "export_experts_of",
+                    lang,
+                    names=", ".join(s.expert_names) or "—",
+                    count=s.experts,
+                    needed=s.experts_needed,
+                ),
+                percent(s.resilience),
             ]
             for s in sorted(a.report.skills.values(), key=lambda s: (-s.gap, s.skill_id))
         ],
     )
     hires = (
         [
-            "#",
             t("export_col_role", lang),
             t("export_col_fit_after", lang),
-            t("export_col_closes", lang),
+            t("export_col_resilience_after", lang),
+            t("export_col_why", lang),
         ],
         [
             [
-                str(i),
-                cat.roles[s.role_id].label(lang),
-                _pct(s.fit_after),
-                ", ".join(cat.skill_label(c, lang) for c in s.closes) or "—",
+                charts.hire_label(s, i, cat.roles, lang),
+                percent(s.fit_after, 1),
+                percent(s.resilience_after, 1),
+                explain_step(s, cat, lang),
             ]
             for i, s in enumerate(a.steps, start=1)
         ],
@@ -97,9 +107,14 @@ def _tables(a: Analysis) -> dict[str, tuple[list[str], list[list[str]]]]:
         ],
     )
     stages = (
-        [t("export_col_stage", lang), t("export_col_coverage", lang), t("export_col_people", lang)],
         [
-            [s.label, _pct(s.coverage), ", ".join(s.people) or "—"]
+            t("export_col_stage", lang),
+            t("export_col_coverage", lang),
+            t("export_col_resilience", lang),
+            t("export_col_people", lang),
+        ],
+        [
+            [s.label, percent(s.coverage), percent(s.resilience), ", ".join(s.people) or "—"]
             for s in a.pipeline.stages.values()
         ],
     )
@@ -130,7 +145,8 @@ def _meta_lines(a: Analysis, when: date) -> list[str]:
     return [
         f"{t('export_plan', lang)}: {a.plan.name}",
         f"{t('export_model', lang)}: {a.model.label(lang)}",
-        f"{t('export_fit', lang)}: {_pct(a.report.fit)}",
+        f"{t('export_fit', lang)}: {percent(a.report.fit)}",
+        f"{t('export_resilience', lang)}: {percent(a.report.resilience)}",
         f"{t('export_members', lang)}: {len(a.plan.team)}",
         f"{t('export_date', lang)}: {when.isoformat()}",
     ]

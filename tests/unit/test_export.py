@@ -455,3 +455,21 @@ def test_the_export_browser_makes_no_outside_requests(
     events = [(names[e["type"]], e.get("params")) for e in netlog["events"]]
     assert events  # the log did record the browser's session
     assert [(name, params) for name, params in events if name in OUTBOUND_EVENTS] == []
+
+
+@pytest.mark.parametrize(("lang", "word"), [("en", "Resilience"), ("zh", "韧性")])
+def test_the_report_shows_resilience_beside_fit_with_the_same_numbers(
+    analyses, lang: str, word: str
+) -> None:
+    from planner.coverage import percent
+    from planner.hiring import explain_step
+
+    a = analyses[lang]
+    doc = export.report_html(a).decode("utf-8")
+    assert f"{word}: {percent(a.report.resilience)}" in doc
+    # The hiring table's reasons are the coverage page's, word for word.
+    first = a.steps[0]
+    assert html.escape(explain_step(first, a.catalog, lang)) in doc
+    # Each model's resilience sits in the comparison table.
+    for model_id, value in a.resilience.items():
+        assert percent(value) in doc, model_id
