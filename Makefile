@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 PORT ?= 8501
 
-.PHONY: run test check lint fmt install install-test install-check system-deps bench clean
+.PHONY: run test check lint fmt install install-test install-check system-deps bench clean warm
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,14 +36,24 @@ $(VENV)/.server-installed: $(VENV)/.app-installed requirements-server.txt
 	  echo "WARNING: llama-cpp-python[server] did not build; remote-backend tests will skip" >&2; \
 	fi
 
+# Once after installing: convert the embedded model (GGUF -> transformers cache -> ONNX
+# int4) so a newcomer's first visit does not wait ~1 min for it. A failure is only a
+# warning: the app converts at its first start instead. Not part of `make check`.
+$(VENV)/.model-warm: $(VENV)/.app-installed
+	@echo "Preparing the text-generation model once (about a minute)"
+	if $(PY) -m planner.textgen.warm; then touch $@; else \
+	  echo "WARNING: the model cache was not warmed; the app converts it at first start" >&2; \
+	fi
+
 install: $(VENV)/.app-installed
+warm: $(VENV)/.model-warm
 install-test: $(VENV)/.test-installed $(VENV)/.server-installed
 install-check: $(VENV)/.test-installed
 
 system-deps:
 	bash scripts/system-deps.sh
 
-run: install
+run: install warm
 	bash scripts/system-deps.sh --optional
 	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
 
@@ -67,6 +77,7 @@ bench: install-test
 	$(PY) bench/coverage.py
 	$(PY) bench/textgen.py
 	$(PY) bench/export.py
+	$(PY) bench/attention.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts

@@ -22,8 +22,10 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/team.py", "team", "nav_team", ":material/group:"),
     PageSpec("pages/model.py", "model", "nav_model", ":material/storefront:"),
     PageSpec("pages/coverage.py", "coverage", "nav_coverage", ":material/radar:"),
+    PageSpec("pages/budget.py", "budget", "nav_budget", ":material/savings:"),
     PageSpec("pages/pipeline.py", "pipeline", "nav_pipeline", ":material/account_tree:"),
     PageSpec("pages/generate.py", "generate", "nav_generate", ":material/chat:"),
+    PageSpec("pages/attention.py", "attention", "nav_attention", ":material/visibility:"),
     PageSpec("pages/share.py", "share", "nav_share", ":material/share:"),
 )
 

@@ -196,6 +196,16 @@ def recompute(cap: Capture) -> np.ndarray:
     return _softmax(scores)
 
 
+def recompute_head(cap: Capture, layer: int, head: int) -> np.ndarray:
+    """softmax(q·kᵀ · scale + causal mask) of one head (T, T), in float64."""
+    if cap.q is None or cap.k is None:
+        raise AttentionError("attn_err_formula_unsupported")
+    q = cap.q[layer, head].astype(np.float64)
+    k = cap.k[layer, cap.kv_head(head)].astype(np.float64)
+    scores = np.where(causal_mask(cap.tokens), q @ k.T * cap.scaling[layer], -np.inf)
+    return _softmax(scores)
+
+
 def weighted_values(cap: Capture) -> np.ndarray:
     """The returned weights times v, per head (L, H, T, D): what each head outputs."""
     if cap.v is None:
@@ -245,7 +255,9 @@ def _axes(cap: Capture, first: int, merge: bool) -> list[Axis]:
         if start < unit.end:
             label = unit.label
             if start > unit.start:  # the hidden first token was part of this character
-                label += f" {start - unit.start + 1}–{unit.tokens}/{unit.tokens}"
+                first = start - unit.start + 1
+                pieces = str(first) if first == unit.tokens else f"{first}–{unit.tokens}"
+                label += f" {pieces}/{unit.tokens}"
             axes.append(Axis(label, start, unit.end))
     return axes
 
@@ -449,7 +461,7 @@ def _vectors(modules: list, seen: list[dict], heads: int, tokens: int) -> tuple 
             return None
         dim = int(getattr(attn, "head_dim", 0) or record["heads"].shape[-1] // heads)
 
-        def split(t):
+        def split(t, dim: int = dim):
             return t.reshape(1, tokens, -1, dim).transpose(1, 2)
 
         q, k, v = split(record["q"]), split(record["k"]), split(record["v"])
@@ -496,9 +508,10 @@ def capture(em: EagerModel, text: str, max_tokens: int = MAX_TOKENS) -> Capture:
         vectors = _vectors(modules, hooks.seen, heads, tokens)
     q, k, v, head_out = vectors if vectors is not None else (None, None, None, None)
     dim = q.shape[-1] if q is not None else 1
-    scaling = tuple(
-        float(getattr(m, "scaling", dim**-0.5)) for m in modules[: attn.shape[0]]
-    ) or (dim**-0.5,) * attn.shape[0]
+    scaling = (
+        tuple(float(getattr(m, "scaling", dim**-0.5)) for m in modules[: attn.shape[0]])
+        or (dim**-0.5,) * attn.shape[0]
+    )
     return Capture(
         model_name=lm.name,
         text=text,
@@ -565,7 +578,9 @@ class EagerModelHolder:
         except TextgenError as exc:
             self.error = exc
         except Exception as exc:  # an unexpected failure still reaches the user as text
-            self.error = ModelLoadError("gen_err_model_load", model=self.spec, detail=str(exc)[:300])
+            self.error = ModelLoadError(
+                "gen_err_model_load", model=self.spec, detail=str(exc)[:300]
+            )
         finally:
             if self.error is not None:
                 self._failed_at = time.monotonic()
