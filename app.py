@@ -1,15 +1,24 @@
 """Composition root: page config, state, the plan store, the sidebar, the router."""
 
+# Loaded once here, before any session thread: plotly looks pandas up in sys.modules
+# without waiting, and a first import racing in another session's thread handed it
+# a half-initialised module (seen on /attention).
+import pandas  # noqa: F401
 import streamlit as st
 
 from components.localize import localize_streamlit
 from components.nav import st_pages
 from components.plans import init_plans, render_plan_sidebar
+from components.resources import start_model_load
+from components.selfassess import invite_requested, selfassess_route
 from components.state import current_lang, init_state, mark_routed, render_language_switch
 
 st.set_page_config(page_title="AI Startup Talent Planner", page_icon="🧭", layout="wide")
+start_model_load()  # once per server process: the generation model loads in the background
 
 init_state()
+if invite_requested():  # a member's self-assessment form, and nothing else of the app
+    selfassess_route()
 init_plans()
 lang = current_lang()
 current = st.navigation(st_pages(lang))
