@@ -10,20 +10,24 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components.provenance import member_status, stale_days, today
 from components.state import Ctx, update_plan
 from components.ui import md
 from planner.catalog import Catalog
 from planner.domain import Team
-from planner.io import TeamImportError, team_from_rows, team_rows
+from planner.io import COST_COLUMN, TeamImportError, team_from_rows, team_rows
+from planner.ratings import carry_meta, stale_cells
 
 EDITOR = "team_editor"
 _BASE = "_team_editor_base"
+# Read-only, last: how fresh each member's ratings are (not part of the team's data).
+STATUS = "ratings_status"
 
 
 def team_frame(team: Team, catalog: Catalog) -> pd.DataFrame:
     header, rows = team_rows(team, catalog)
     frame = pd.DataFrame(rows, columns=header)
-    return frame.astype({"name": "string", "role": "string", "fte": "float"})
+    return frame.astype({"name": "string", "role": "string", "fte": "float", COST_COLUMN: "float"})
 
 
 def _pending_edits() -> bool:
@@ -64,13 +68,29 @@ def _column_config(ctx: Ctx) -> dict:
             format="%d",
             default=0,
         )
+    config[COST_COLUMN] = st.column_config.NumberColumn(
+        ctx.t("col_monthly_cost"), help=ctx.t("col_monthly_cost_help"), min_value=0, format="%.0f"
+    )
+    config[STATUS] = st.column_config.TextColumn(
+        ctx.t("ratings_col_status"),
+        help=ctx.t("ratings_col_status_help", days=stale_days()),
+        disabled=True,
+    )
     return config
+
+
+def _with_status(frame: pd.DataFrame, ctx: Ctx) -> pd.DataFrame:
+    day, days = today(), stale_days()
+    frame[STATUS] = pd.Series(
+        [member_status(m, ctx.lang, day, days) for m in ctx.plan.team.members], dtype="string"
+    )
+    return frame
 
 
 def team_editor(ctx: Ctx, disabled: bool = False) -> None:
     """Render the editor; a valid edit replaces the plan's team, an invalid one is explained."""
     if _BASE not in st.session_state or not _pending_edits():
-        st.session_state[_BASE] = team_frame(ctx.plan.team, ctx.catalog)
+        st.session_state[_BASE] = _with_status(team_frame(ctx.plan.team, ctx.catalog), ctx)
     edited = st.data_editor(
         st.session_state[_BASE],
         key=EDITOR,
@@ -80,8 +100,12 @@ def team_editor(ctx: Ctx, disabled: bool = False) -> None:
         column_config=_column_config(ctx),
         width="stretch",
     )
+    stale = stale_cells(ctx.plan.team, today(), stale_days())
+    if stale:
+        st.caption(ctx.t("ratings_stale_caption", count=len(stale), days=stale_days()))
     if disabled or not _pending_edits():
         return
+    edited = edited.drop(columns=[STATUS], errors="ignore")
     header = list(edited.columns)
     rows = edited.astype(object).where(edited.notna(), None).values.tolist()
     try:
@@ -92,6 +116,9 @@ def team_editor(ctx: Ctx, disabled: bool = False) -> None:
         else:
             st.error(ctx.t("editor_invalid") + "\n\n" + err.message(ctx.lang, escape=md))
             return
+    # A level the founder leaves as it was keeps where it came from; one they change
+    # is theirs, confirmed today.
+    team = carry_meta(ctx.plan.team, team, today())
     if team != ctx.plan.team:
         update_plan(team=team)
         st.toast(ctx.t("editor_saved"))

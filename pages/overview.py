@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from components.provenance import reliance_caption
 from components.state import page_setup
 from components.team_actions import start_actions
 from components.ui import md
@@ -29,6 +30,7 @@ else:
         ctx.t("kpi_resilience"), percent(report.resilience), help=ctx.t("kpi_resilience_help")
     )
     cols[4].metric(ctx.t("kpi_spof"), f"{len(report.single_points_of_failure())}")
+    reliance_caption(ctx)
 
 st.subheader(ctx.t("overview_pages"))
 for path, key in [

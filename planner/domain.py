@@ -17,6 +17,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_serializer,
     field_validator,
     model_validator,
@@ -63,6 +64,20 @@ class Label(BaseModel):
         return self.zh if lang == "zh" else self.en
 
 
+RatingSource = Literal["founder", "self", "calibrated"]
+
+
+class RatingMeta(BaseModel):
+    """Where one level came from: the founder's own rating, the member's self-assessment
+    accepted as given ("self"), or a self-assessment that agreed with the founder's
+    ("calibrated"); and the day it was last confirmed (None: unknown)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    source: RatingSource = "founder"
+    confirmed: date | None = None
+
+
 class Member(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -72,6 +87,10 @@ class Member(BaseModel):
     skills: dict[str, int] = Field(default_factory=dict)
     # What the member costs a month, all in (salary and on-costs); None: the role's mid band.
     monthly_cost: float | None = Field(default=None, ge=0, le=MAX_MONEY, allow_inf_nan=False)
+    # Where each level came from and when it was last confirmed (skill id -> RatingMeta).
+    # None, or a skill missing here: the founder's rating, date unknown (every plan made
+    # before self-assessments existed); written only when set, so old plans stay as they were.
+    ratings_meta: dict[str, RatingMeta] | None = None
 
     @field_validator("name", "role")
     @classmethod
@@ -96,8 +115,24 @@ class Member(BaseModel):
         # Level 0 is the same as absent: drop it so equal teams compare equal.
         return {s: lvl for s, lvl in sorted(skills.items()) if lvl > 0}
 
+    @field_validator("ratings_meta")
+    @classmethod
+    def _meta_of_rated_skills(
+        cls, meta: dict[str, RatingMeta] | None, info: ValidationInfo
+    ) -> dict[str, RatingMeta] | None:
+        # Provenance of a level that is not there (0 or absent) says nothing, and the
+        # default (founder, date unknown) is what a missing entry means: both are dropped
+        # so that equal ratings compare equal.
+        skills = info.data.get("skills") or {}
+        kept = {s: m for s, m in sorted((meta or {}).items()) if s in skills and m != RatingMeta()}
+        return kept or None
+
     def level(self, skill_id: str) -> int:
         return self.skills.get(skill_id, 0)
+
+    def meta(self, skill_id: str) -> RatingMeta:
+        """Where the level of skill_id came from (the founder, date unknown, by default)."""
+        return (self.ratings_meta or {}).get(skill_id) or RatingMeta()
 
 
 class Team(BaseModel):
