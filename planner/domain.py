@@ -23,12 +23,15 @@ from pydantic import (
     model_validator,
 )
 
+from planner.gpus import GPUS
+from planner.i18n import LANGS
+from planner.text import Label
+
 LEVEL_MIN, LEVEL_MAX = 0, 5
 SKILL_ID = re.compile(r"^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$")
 MODEL_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 PLAN_SCHEMA = 1
 MAX_NAME_LEN = 120
-LANGS = ("en", "zh")
 # Money: the largest amount a plan holds (a trillion); 1e20 of cash is a typo, not a plan.
 MAX_MONEY = 1e12
 MARKETS = {"cn": "CNY", "us": "USD"}  # market -> currency
@@ -51,17 +54,6 @@ def first_error(exc: ValidationError) -> tuple[str, str]:
 def area_of(skill_id: str) -> str:
     """The area a skill belongs to: the part before the dot."""
     return skill_id.split(".", 1)[0]
-
-
-class Label(BaseModel):
-    """A text in both languages."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    en: str
-    zh: str
-
-    def __call__(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
 
 
 RatingSource = Literal["founder", "self", "calibrated"]
@@ -288,8 +280,6 @@ class ComputeInputs(BaseModel):
     @field_validator("gpu")
     @classmethod
     def _known_gpu(cls, value: str) -> str:
-        from planner.budget import GPUS  # the presets live with the arithmetic
-
         if value not in GPUS:
             raise ValueError(f"unknown GPU {value!r}; known: {', '.join(GPUS)}")
         return value

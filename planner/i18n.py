@@ -15,8 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from planner.domain import LANGS
-
+LANGS = ("en", "zh")
 STRINGS_DIR = Path(__file__).resolve().parent.parent / "data" / "strings"
 
 

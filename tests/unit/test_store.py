@@ -15,18 +15,48 @@ from hypothesis import strategies as st
 from planner.domain import PLAN_SCHEMA, Member, Plan, Team
 from planner.i18n import strings
 from planner.store import (
+    HINT_CHARS,
     MAX_IMPORT_BYTES,
-    TOKEN_FORM,
     UNDO_WINDOW,
     NewerDatabase,
     PlanImportError,
     PlanNotFound,
     StaleVersion,
     Store,
+    WorkspaceNotFound,
     describe_changes,
     plans,
     summarize,
 )
+from planner.tokens import hash_token, is_token_shaped
+
+
+def head_revision() -> str:
+    """The newest migration this release ships (what a Store upgrades to)."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from planner.store import MIGRATIONS_DIR
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return ScriptDirectory.from_config(cfg).get_current_head()
+
+
+def database_at(url: str, revision: str):
+    """A database brought to an older revision, and its engine (to fill by hand)."""
+    from alembic import command
+    from alembic.config import Config
+
+    from planner.store import MIGRATIONS_DIR, make_engine
+
+    engine = make_engine(url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+    return engine
 
 
 @pytest.fixture
@@ -179,16 +209,30 @@ def test_delete_expires_and_purge_removes(store: Store) -> None:
         lambda s, pid: s.delete(pid),
         lambda s, pid: s.create_share(pid),
         lambda s, pid: s.list_shares(pid),
+        lambda s, pid: s.revoke_share(s.store.list_shares(pid, owner="alice@example.com")[0].id),
     ],
-    ids=["load", "save", "history", "rename", "restore", "duplicate", "delete", "share", "shares"],
+    ids=[
+        "load",
+        "save",
+        "history",
+        "rename",
+        "restore",
+        "duplicate",
+        "delete",
+        "share",
+        "shares",
+        "revoke",
+    ],
 )
 def test_nobody_reaches_another_owners_plan(store: Store, operation) -> None:
     theirs = store.create_plan(plan_with(ANN, name="Private"), owner="alice@example.com")
+    token = store.create_share(theirs.id, owner="alice@example.com")
     with pytest.raises(PlanNotFound):
         operation(OwnedAs(store, "bob@example.com"), theirs.id)
     assert store.list_plans("bob@example.com") == []
     assert store.load(theirs.id, "alice@example.com").version == 1
     assert len(store.history(theirs.id, "alice@example.com")) == 1
+    assert store.resolve_share(token).id == theirs.id  # her link still opens it
 
 
 class OwnedAs:
@@ -204,29 +248,113 @@ class OwnedAs:
 
 def test_share_links(store: Store) -> None:
     a = store.create_plan(plan_with(ANN, name="Shared"), owner="alice")
-    token = store.create_share(a.id, owner="alice")
-    other = store.create_share(a.id, owner="alice")
+    first = store.new_share(a.id, owner="alice")
+    token, other = first.token, store.create_share(a.id, owner="alice")
     assert token != other
-    assert TOKEN_FORM.match(token)
-    assert len(token) >= 22  # 22 url-safe characters carry 128 bits; ours carry 256
+    assert is_token_shaped(token) and is_token_shaped(other)
+    assert len(token) >= 43  # 43 url-safe characters carry 256 bits (128 are asked)
     shared = store.resolve_share(token)
     assert shared is not None
     assert (shared.id, shared.plan.name) == (a.id, "Shared")
     # The link shows the latest version.
     store.save(a.id, plan_with(ANN, BO, name="Shared"), 1, owner="alice")
     assert store.resolve_share(token).plan.team.names() == ["Ann", "Bo"]
-    assert {s.token for s in store.list_shares(a.id, owner="alice")} == {token, other}
+    # The owner's list tells links apart by a hint, never by the token.
+    listed = store.list_shares(a.id, owner="alice")
+    assert {s.hint for s in listed} == {token[:HINT_CHARS], other[:HINT_CHARS]}
+    assert first.id in {s.id for s in listed} and first.hint == token[:HINT_CHARS]
+    assert not any(token in repr(s) or other in repr(s) for s in listed)
+    # Revoking names the link's id, and only its owner may.
     with pytest.raises(PlanNotFound):
-        store.revoke_share(token, owner="mallory")
+        store.revoke_share(first.id, owner="mallory")
+    with pytest.raises(PlanNotFound):
+        store.revoke_share(token, owner="alice")  # a token is not an id
     assert store.resolve_share(token) is not None
-    store.revoke_share(token, owner="alice")
+    store.revoke_share(first.id, owner="alice")
     assert store.resolve_share(token) is None
     assert store.resolve_share(other) is not None
-    assert [s.token for s in store.list_shares(a.id, owner="alice")] == [other]
-    assert {s.token for s in store.list_shares(a.id, owner="alice", active=False)} == {
-        token,
-        other,
-    }
+    with pytest.raises(PlanNotFound):
+        store.revoke_share(first.id, owner="alice")  # already revoked
+    assert [s.hint for s in store.list_shares(a.id, owner="alice")] == [other[:HINT_CHARS]]
+    every = store.list_shares(a.id, owner="alice", active=False)
+    assert {s.id for s in every} == {s.id for s in listed}
+    revoked = [s for s in every if s.id == first.id]
+    assert revoked[0].revoked_at is not None and revoked[0].revoked_at >= revoked[0].created_at
+
+
+def _every_stored_text(store: Store) -> str:
+    """Every value of every table, as text: what a read of the database gives."""
+    inspector = sa.inspect(store.engine)
+    dump: list[str] = []
+    with store.engine.connect() as conn:
+        for table in inspector.get_table_names():
+            for row in conn.execute(sa.text(f'SELECT * FROM "{table}"')):
+                dump.extend(str(value) for value in row)
+    return "\n".join(dump)
+
+
+def test_the_database_holds_no_token(store: Store) -> None:
+    """A read of the database opens nothing: tokens are stored as SHA-256 only."""
+    ws = store.create_workspace()
+    a = store.create_plan(plan_with(ANN, name="Private"), owner=ws.owner)
+    tokens = [store.create_share(a.id, owner=ws.owner) for _ in range(3)]
+    rotated = store.rotate_workspace(ws.owner)
+    dump = _every_stored_text(store)
+    for token in [*tokens, ws.token, rotated]:
+        assert token not in dump
+        assert token[:8] not in dump  # not even a long prefix of it
+    assert hash_token(tokens[0]) in dump and hash_token(rotated) in dump
+    assert store.resolve_share(tokens[0]).id == a.id
+    # What the database holds does not open anything when used as a token.
+    assert store.resolve_share(hash_token(tokens[0])) is None
+    assert store.resolve_workspace(hash_token(rotated)) is None
+
+
+def test_workspaces_are_capabilities(store: Store) -> None:
+    one, two = store.create_workspace(), store.create_workspace()
+    assert one.owner != two.owner and one.owner.startswith("ws:")
+    assert is_token_shaped(one.token) and len(one.token) >= 43
+    assert store.resolve_workspace(one.token) == one.owner
+    assert store.resolve_workspace(two.token) == two.owner
+    mine = store.create_plan(plan_with(ANN, name="Mine"), owner=one.owner)
+    assert store.list_plans(two.owner) == []
+    with pytest.raises(PlanNotFound):
+        store.load(mine.id, two.owner)
+    # Rotation: the old token opens nothing, the new one the same plans.
+    new = store.rotate_workspace(one.owner)
+    assert new != one.token
+    assert store.resolve_workspace(one.token) is None
+    assert store.resolve_workspace(new) == one.owner
+    assert [p.id for p in store.list_plans(store.resolve_workspace(new))] == [mine.id]
+    with pytest.raises(WorkspaceNotFound):
+        store.rotate_workspace("ws:nobody")
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["", "x", "a" * 21, "a" * 43 + "\n", "' OR 1=1 --", None, 42, secrets.token_urlsafe(32)],
+    ids=["empty", "short", "21", "newline", "sql", "none", "int", "unknown"],
+)
+def test_bad_workspace_tokens_resolve_to_nothing(store: Store, token: object) -> None:
+    ws = store.create_workspace()
+    store.create_plan(Plan(name="Hidden"), owner=ws.owner)
+    assert store.resolve_workspace(token) is None
+    assert store.resolve_workspace(ws.token + "\n") is None  # the `$` loophole is closed
+
+
+def test_the_instance_workspace_reaches_the_old_shared_plans(store: Store) -> None:
+    assert store.instance_workspace() is None  # nothing to reach: nothing is made
+    old = store.create_plan(plan_with(ANN, name="From the shared days"))  # owner ""
+    token = store.instance_workspace()
+    assert token is not None and store.resolve_workspace(token) == ""
+    assert [p.id for p in store.list_plans(store.resolve_workspace(token))] == [old.id]
+    # Once made, it is never shown again (only its hash is kept) ...
+    assert store.instance_workspace() is None
+    # ... but the operator may replace it, which kills the old link.
+    again = store.instance_workspace(rotate=True)
+    assert again is not None and again != token
+    assert store.resolve_workspace(token) is None
+    assert store.resolve_workspace(again) == ""
 
 
 @pytest.mark.parametrize(
@@ -266,7 +394,8 @@ def test_copy_from_a_share_link(store: Store) -> None:
     assert [p.name for p in store.list_plans("bob")] == ["Mine"]
     store.save(mine.id, plan_with(BO, name="Mine"), 1, owner="bob")
     assert store.load(a.id, "alice").plan.team.names() == ["Ann"]
-    store.revoke_share(token, owner="alice")
+    [link] = store.list_shares(a.id, owner="alice")
+    store.revoke_share(link.id, owner="alice")
     with pytest.raises(PlanNotFound):
         store.copy_shared(token, owner="bob")
 
@@ -290,7 +419,7 @@ VALID = json.dumps(
         ),
         (json.dumps({"schema": 1, "surprise": True}).encode(), "store_import_invalid"),
         (b"[" * 600_000 + b"]" * 600_000, "store_import_too_big"),
-        (b"[" * 50_000 + b"]" * 50_000, "store_import_bad_json"),
+        (b"[" * 50_000 + b"]" * 50_000, "err_json_deep"),
         (b" " * (MAX_IMPORT_BYTES + 1), "store_import_too_big"),
     ],
     ids=[
@@ -422,10 +551,66 @@ def test_an_older_schema_is_upgraded_in_place(database_url: str) -> None:
     engine.dispose()
     store = Store(database_url)
     try:
-        assert store.schema_revision() == "0002"
+        assert store.schema_revision() == head_revision()
         assert store.load("p1").plan.team.names() == ["Old"]
         assert store.save("p1", Plan(name="From 0001", notes="new"), 1) == 2
         assert store.resolve_share(store.create_share("p1")).plan.notes == "new"
+    finally:
+        store.close()
+
+
+def test_plain_share_tokens_of_0002_are_hashed_and_keep_working(database_url: str) -> None:
+    """0003 hashes the links stored verbatim: the links owners hold still open
+    their plans, revoked ones stay revoked, and no token is left in the database."""
+    live, dead = secrets.token_urlsafe(32), secrets.token_urlsafe(16)  # 16: an old short one
+    engine = database_at(database_url, "0002")
+    t0 = datetime(2026, 1, 1)
+    data = json.dumps({"schema": 1, "name": "Old shared", "team": [{"name": "Old"}]})
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO plans (id, owner, name, version, created_at, updated_at) "
+                "VALUES ('p1', '', 'Old shared', 1, :t, :t)"
+            ),
+            {"t": t0},
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO plan_versions (plan_id, version, created_at, summary, data) "
+                "VALUES ('p1', 1, :t, '[]', :d)"
+            ),
+            {"d": data, "t": t0},
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO shares (token, plan_id, created_at, revoked_at) "
+                "VALUES (:live, 'p1', :t, NULL), (:dead, 'p1', :t, :t)"
+            ),
+            {"live": live, "dead": dead, "t": t0},
+        )
+    engine.dispose()
+    store = Store(database_url)
+    try:
+        assert store.schema_revision() == head_revision()
+        assert store.resolve_share(live).plan.team.names() == ["Old"]
+        assert store.resolve_share(dead) is None
+        dump = _every_stored_text(store)
+        assert live not in dump and dead not in dump
+        assert hash_token(live) in dump and hash_token(dead) in dump
+        columns = {c["name"] for c in sa.inspect(store.engine).get_columns("shares")}
+        assert "token" not in columns
+        [link] = store.list_shares("p1")
+        assert (link.hint, link.created_at) == (live[:HINT_CHARS], t0)
+        [old_dead] = [s for s in store.list_shares("p1", active=False) if s.revoked_at]
+        assert old_dead.hint == dead[:HINT_CHARS]
+        # The plan and its links are still the instance's: revoking by id works.
+        store.revoke_share(link.id)
+        assert store.resolve_share(live) is None
+        # New links are hashed too, and open the old plan.
+        assert store.resolve_share(store.create_share("p1")).id == "p1"
+        # The old shared plans are reachable through the instance workspace.
+        token = store.instance_workspace()
+        assert [p.id for p in store.list_plans(store.resolve_workspace(token))] == ["p1"]
     finally:
         store.close()
 
@@ -449,7 +634,7 @@ def test_replicas_starting_together_migrate_once(database_url: str) -> None:
     for w in workers:
         w.join()
     assert errors == []
-    assert {s.schema_revision() for s in stores} == {"0002"}
+    assert {s.schema_revision() for s in stores} == {head_revision()}
     plan_id = stores[0].create_plan(Plan(name="Shared")).id
     assert stores[3].load(plan_id).plan.name == "Shared"
     for s in stores:
