@@ -78,6 +78,8 @@ bench: install-test
 	$(PY) bench/textgen.py
 	$(PY) bench/export.py
 	$(PY) bench/attention.py
+	$(PY) bench/budget.py
+	$(PY) bench/fuzz.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -123,3 +124,43 @@ def test_hostile_names_csv(open_app, tmp_path: Path) -> None:
 def test_hostile_names_json(open_app, tmp_path: Path) -> None:
     """The same names through a JSON upload, so display escaping is checked meanwhile."""
     upload_and_check(open_app, hostile_json(tmp_path / "hostile.json"))
+
+
+WORST = [
+    "dimension_bomb.xlsx",
+    "zip_bomb.xlsx",
+    "billion_laughs.xlsx",
+    "deep.json",
+    "wide_header.csv",
+    "nul.csv",
+]
+
+
+def test_the_fuzz_corpus_worst_files_never_show_an_exception(open_app, sample_team, tmp_path):
+    """The importer audit's worst files, uploaded for real: each is loaded or refused
+    with a message, the team is kept, and no exception box ever appears."""
+    from planner.io import team_to_bytes
+    from tests.support.hostile_files import HOSTILE
+
+    valid = team_to_bytes(sample_team, "xlsx")
+    app = open_app()
+    app.nav("team", app.key("team_upload"))
+    app.key("team_sample").get_by_role("button").click()
+    expect(app.grid_cells("team_editor", "Gus Okafor")).to_have_count(1)
+    app.wait_idle()
+    for name in WORST:
+        _, build, outcome = HOSTILE[name]
+        path = tmp_path / name
+        path.write_bytes(build(valid))
+        app.key("team_upload").locator('input[type="file"]').set_input_files(str(path))
+        app.wait_idle(timeout_ms=60_000)
+        loaded = app.main.get_by_text(re.compile(rf"^Loaded \d+ members? from {re.escape(name)}"))
+        refused = app.main.get_by_test_id("stAlertContentError")
+        expect(loaded.or_(refused).first).to_be_visible(timeout=30_000)
+        expect(app.page.get_by_test_id("stException")).to_have_count(0)
+        if outcome.startswith("refused"):
+            expect(refused).to_have_count(1)
+            # The previous team is kept.
+            expect(app.grid_cells("team_editor", "Gus Okafor")).to_have_count(1)
+    app.shot("worst-files")
+    assert app.page_errors == [], app.page_errors
