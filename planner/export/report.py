@@ -15,6 +15,7 @@ from datetime import date
 import plotly.graph_objects as go
 
 from planner import charts
+from planner.budget_charts import BudgetSection, budget_section
 from planner.catalog import Catalog
 from planner.coverage import percent
 from planner.domain import Plan
@@ -24,6 +25,7 @@ from planner.hiring import explain_step
 from planner.i18n import t
 from planner.naming import safe_filename
 from planner.pipeline import to_mermaid
+from planner.ratings import SOURCE_KEYS, from_self_assessment
 
 REPORT_FORMATS = ("html", "pdf")
 # One report page: A4 landscape at 96 dpi (842 x 595 pt in the PDF).
@@ -118,7 +120,51 @@ def _tables(a: Analysis) -> dict[str, tuple[list[str], list[list[str]]]]:
             for s in a.pipeline.stages.values()
         ],
     )
-    return {"models": models, "gaps": gaps, "hires": hires, "team": team, "stages": stages}
+    return {
+        "models": models,
+        "gaps": gaps,
+        "hires": hires,
+        "team": team,
+        "stages": stages,
+        "self_assessed": _self_assessed(a),
+    }
+
+
+def _self_assessed(a: Analysis) -> tuple[list[str], list[list[str]]]:
+    """The ratings that came from self-assessments: member, skill, level, source, date."""
+    lang = a.lang
+    header = [
+        t("export_col_name", lang),
+        t("export_col_skill", lang),
+        t("export_col_level", lang),
+        t("export_col_source", lang),
+        t("export_col_confirmed", lang),
+    ]
+    rows = [
+        [
+            r.member,
+            a.catalog.skill_label(r.skill_id, lang),
+            str(r.level),
+            t(SOURCE_KEYS[r.meta.source], lang),
+            r.meta.confirmed.isoformat() if r.meta.confirmed else "—",
+        ]
+        for r in from_self_assessment(a.plan.team)
+    ]
+    return header, rows
+
+
+def _rows_table(rows: list[dict[str, str]]) -> tuple[list[str], list[list[str]]]:
+    """A table given as one dict per row (the budget's tables) as (header, rows)."""
+    header = list(rows[0]) if rows else []
+    return header, [[row[h] for h in header] for row in rows]
+
+
+def _budget(a: Analysis, when: date) -> BudgetSection:
+    return budget_section(a.plan, a.catalog, a.lang, a.model, when)
+
+
+def _budget_tables(b: BudgetSection) -> list[tuple[list[str], list[list[str]]]]:
+    return [_rows_table(rows) for rows in (b.kpis, b.compute, b.scenarios) if rows]
 
 
 def _html_table(header: list[str], rows: list[list[str]]) -> str:
@@ -174,10 +220,20 @@ def report_html(a: Analysis, when: date | None = None) -> bytes:
         if chart_id == "pipeline_diagram":
             body += f"<h3>Mermaid</h3><pre>{html.escape(to_mermaid(a.pipeline, lang))}</pre>"
         parts.append(f"<section><h2>{html.escape(t(heading, lang))}</h2>{body}</section>")
+    budget = _budget(a, when)
+    body = f"<p>{html.escape(budget.note)}</p>"
+    body += "".join(figure_div(fig) for fig in budget.figures.values())
+    body += "".join(_html_table(*table) for table in _budget_tables(budget))
+    parts.append(f"<section><h2>{html.escape(budget.title)}</h2>{body}</section>")
     parts.append(
         f"<section><h2>{html.escape(t('export_section_team', lang))}</h2>"
         f"{_html_table(*tables['team'])}</section>"
     )
+    if tables["self_assessed"][1]:
+        parts.append(
+            f"<section><h2>{html.escape(t('export_section_self_assessed', lang))}</h2>"
+            f"{_html_table(*tables['self_assessed'])}</section>"
+        )
     return html_page(title, "\n".join(parts), lang).encode("utf-8")
 
 
@@ -270,9 +326,10 @@ def _cover_page(a: Analysis, when: date) -> go.Figure:
 
 # Relative column widths of the report's tables (names and lists get room).
 _WIDTHS = {
-    "gaps": [3, 1, 1, 1, 1, 1, 3],
-    "hires": [0.4, 3, 1.2, 4],
-    "stages": [2, 1, 6],
+    "gaps": [3, 1, 1, 1, 1, 1, 3, 1],
+    "hires": [2.4, 1, 1, 5],
+    "stages": [2, 1, 1, 5],
+    "self_assessed": [3, 3, 1, 2, 2],
 }
 
 
@@ -284,7 +341,11 @@ def _table_pages(
     pages = []
     for n, chunk in enumerate(chunks, start=1):
         suffix = f" ({n}/{len(chunks)})" if len(chunks) > 1 else ""
-        widths = _WIDTHS.get(title_key) or [3, 3, 1] + [1.4] * (len(header) - 3)
+        widths = _WIDTHS.get(title_key) or (
+            [2] + [1] * (len(header) - 1)
+            if title_key == "budget"
+            else [3, 3, 1] + [1.4] * (len(header) - 3)
+        )
         pages.append(
             _page_layout(go.Figure(_table_figure(header, chunk, lang, widths)), title + suffix)
         )
@@ -305,11 +366,21 @@ def report_figures(a: Analysis, when: date | None = None) -> list[go.Figure]:
         if table and table != "models" and tables[table][1]:
             title = t(heading, lang)
             pages.extend(_table_pages(table, title, tables[table], lang, TEAM_ROWS_PER_PAGE))
+    budget = _budget(a, when)
+    for fig in budget.figures.values():
+        pages.append(_page_layout(go.Figure(fig)))
+    for table in _budget_tables(budget):
+        pages.extend(_table_pages("budget", budget.title, table, lang, TEAM_ROWS_PER_PAGE))
     pages.extend(
         _table_pages(
             "team", t("export_section_team", lang), tables["team"], lang, TEAM_ROWS_PER_PAGE
         )
     )
+    if tables["self_assessed"][1]:
+        title = t("export_section_self_assessed", lang)
+        pages.extend(
+            _table_pages("self_assessed", title, tables["self_assessed"], lang, TEAM_ROWS_PER_PAGE)
+        )
     return pages
 
 

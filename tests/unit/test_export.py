@@ -473,3 +473,16 @@ def test_the_report_shows_resilience_beside_fit_with_the_same_numbers(
     # Each model's resilience sits in the comparison table.
     for model_id, value in a.resilience.items():
         assert percent(value) in doc, model_id
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_report_has_the_budget_section(analyses, lang: str) -> None:
+    from planner.budget_charts import budget_section
+
+    a = analyses[lang]
+    section = budget_section(a.plan, a.catalog, lang, a.model)
+    doc = export.report_html(a).decode("utf-8")
+    assert f"<h2>{html.escape(section.title)}</h2>" in doc
+    assert html.escape(section.note) in doc
+    for row in section.kpis + section.compute:
+        assert html.escape(row[next(iter(row))]) in doc
