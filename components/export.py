@@ -4,7 +4,9 @@ coverage table as CSV, and the full report (share page).
 Nothing is rendered on a page rerun: the download buttons get a callable, which
 Streamlit runs only when the button is clicked (deferred download). Results are
 cached by the figure's JSON (or the plan's), so a second click costs nothing, and
-the cache is bounded because figures differ per user.
+the cache is bounded because figures differ per user. Every callable first checks
+again the link the session holds (components.plans.access): a share link revoked
+since the page was drawn gets the refusal, not the file.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
 
+from components.plans.access import download_click, guarded
 from components.state import Ctx
 from planner import export
 from planner.catalog import Catalog
@@ -69,11 +72,11 @@ def chart_export_controls(fig: go.Figure, key: str, ctx: Ctx) -> None:
         lang = ctx.lang
         st.download_button(
             ctx.t("export_download", fmt=fmt.upper()),
-            data=lambda: _chart_bytes(fig.to_json(), fmt, lang),
+            data=guarded(lambda: _chart_bytes(fig.to_json(), fmt, lang)),
             file_name=export.chart_filename(ctx.plan.name, key, fmt),
             mime=export.MIME[fmt],
             key=f"{key}_download",
-            on_click="ignore",
+            on_click=download_click(),
             icon=":material/download:",
             type="tertiary",
         )
@@ -81,13 +84,14 @@ def chart_export_controls(fig: go.Figure, key: str, ctx: Ctx) -> None:
 
 def coverage_csv_download(ctx: Ctx, report: CoverageReport, catalog: Catalog) -> None:
     """The coverage table (one row per required skill) as CSV, key `coverage_csv`."""
+    lang = ctx.lang
     st.download_button(
         ctx.t("export_coverage_csv"),
-        data=export.coverage_csv(report, catalog, ctx.lang),
+        data=guarded(lambda: export.coverage_csv(report, catalog, lang)),
         file_name=safe_filename(f"{ctx.plan.name}-coverage", "csv"),
         mime=export.MIME["csv"],
         key="coverage_csv",
-        on_click="ignore",
+        on_click=download_click(),
         icon=":material/table:",
     )
 
@@ -111,11 +115,11 @@ def report_controls(ctx: Ctx) -> None:
     day = date.today()
     st.download_button(
         ctx.t("export_report_download", fmt=fmt.upper()),
-        data=lambda: _report_bytes(plan_json, model_id, lang, fmt, day.isoformat()),
+        data=guarded(lambda: _report_bytes(plan_json, model_id, lang, fmt, day.isoformat())),
         file_name=export.report_filename(ctx.plan.name, fmt, day),
         mime=export.MIME[fmt],
         key="export_report",
-        on_click="ignore",
+        on_click=download_click(),
         icon=":material/download:",
         type="primary",
     )

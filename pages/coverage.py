@@ -3,6 +3,7 @@
 import streamlit as st
 
 from components.export import coverage_csv_download
+from components.provenance import stale_days, today
 from components.state import page_setup
 from components.team_actions import start_actions
 from components.ui import md, show_chart
@@ -10,6 +11,7 @@ from components.whatif import risk_panel, what_if
 from planner import charts
 from planner.coverage import analyze
 from planner.hiring import DEFAULT_LAMBDA, explain_step, plan_hires, small_gaps, team_after
+from planner.ratings import stale_cells
 
 ctx = page_setup()
 st.title(ctx.t("coverage_title"))
@@ -40,7 +42,13 @@ with left:
     show_chart(charts.coverage_radar(report, catalog, ctx.lang), "coverage_radar", ctx)
 with right:
     show_chart(charts.coverage_gaps(report, catalog, ctx.lang), "coverage_gaps", ctx)
-show_chart(charts.coverage_heatmap(team, model, catalog, ctx.lang), "coverage_heatmap", ctx)
+# ⌛ marks ratings not confirmed lately (PLANNER_STALE_DAYS); the caption says so.
+stale = stale_cells(team, today(), stale_days())
+show_chart(
+    charts.coverage_heatmap(team, model, catalog, ctx.lang, stale=stale), "coverage_heatmap", ctx
+)
+if stale:
+    st.caption(ctx.t("ratings_stale_caption", count=len(stale), days=stale_days()))
 coverage_csv_download(ctx, report, catalog)
 left, right = st.columns(2)
 with left:

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from components.plans.access import download_click, guarded
 from components.state import page_setup
 from components.team_actions import start_actions
 from components.ui import show_chart
@@ -54,10 +55,10 @@ mermaid = to_mermaid(pipeline, ctx.lang)
 st.code(mermaid, language="text")
 st.download_button(
     ctx.t("pipeline_mermaid_download"),
-    data=mermaid.encode("utf-8"),
+    data=guarded(lambda: mermaid.encode("utf-8")),  # checks the session's link when clicked
     file_name=safe_filename(f"{ctx.plan.name}-pipeline", "mmd"),
     mime="text/plain",
     key="pipeline_mermaid",
-    on_click="ignore",
+    on_click=download_click(),
     icon=":material/download:",
 )

@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from components.invites import invites_section
+from components.plans.access import download_click, guarded
 from components.state import current_ctx, is_read_only, page_setup
 from components.team_actions import load_sample, upload_feedback, uploader
 from components.team_editor import team_editor
@@ -64,13 +66,18 @@ fmt_col, button_col = st.columns([1, 3], vertical_alignment="bottom")
 fmt = fmt_col.selectbox(
     ctx.t("team_download_format"), FORMATS, key="team_download_format", format_func=str.upper
 )
-# An empty team downloads as a blank template: the columns to fill in.
+# An empty team downloads as a blank template: the columns to fill in. Made when
+# clicked, after the session's link is checked again (a revoked share gets nothing).
+plan = ctx.plan
 button_col.download_button(
     ctx.t("team_download", fmt=fmt.upper()) if len(team) else ctx.t("team_download_blank"),
-    data=team_to_bytes(team, fmt, ctx.catalog, ctx.plan),
+    data=guarded(lambda: team_to_bytes(team, fmt, ctx.catalog, plan)),
     file_name=safe_filename(f"{ctx.plan.name}-team", fmt),
     mime=MIME[fmt],
     key="team_download",
-    on_click="ignore",
+    on_click=download_click(),
     icon=":material/download:",
 )
+
+# Self-assessment links and calibration (owners of a stored plan only).
+invites_section(ctx)

@@ -1,4 +1,4 @@
-"""Plans, their versions and share links in a real database.
+"""Plans, their versions, share links and workspaces in a real database.
 
 SQLite (one file, WAL, synchronous=FULL, foreign keys on) by default, PostgreSQL
 when given a ``postgresql://`` URL. The schema is managed by Alembic
@@ -9,14 +9,18 @@ latest version. Saves are optimistic: a save names the version it was based on
 and fails with :class:`StaleVersion` when someone saved in between, so nothing
 is ever overwritten silently.
 
+Share links and private workspaces are capabilities: a random token (see
+planner/tokens.py) shown once to its creator, stored only as its SHA-256, so a
+read of the database opens nothing. Plans belong to an owner string: a signed-in
+user's e-mail, ``ws:<id>`` for a private workspace, or ``""`` for the one shared
+workspace of an instance without sign-in (the old default, now an opt-in).
+
 No streamlit here: the app creates one Store per process (``st.cache_resource``).
 """
 
 from __future__ import annotations
 
 import json
-import re
-import secrets
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,18 +29,20 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
-from pydantic import ValidationError
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
-from planner.domain import MAX_NAME_LEN, PLAN_SCHEMA, Plan, first_error, plan_to_json
+from planner.domain import MAX_NAME_LEN, PLAN_SCHEMA, Plan, plan_to_json
 from planner.i18n import t
+from planner.io import PlanFieldError, TeamImportError, load_json, plan_from_data
+from planner.tokens import hash_token, is_token_shaped, new_token
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 MAX_IMPORT_BYTES = 1_000_000  # a real plan is a few kB; this is generous
 UNDO_WINDOW = timedelta(days=7)  # a deleted plan can be brought back this long
-TOKEN_BYTES = 32  # 256 bits from secrets.token_urlsafe (the minimum asked is 128)
-TOKEN_FORM = re.compile(r"^[A-Za-z0-9_-]{22,86}$")
+HINT_CHARS = 4  # of a share token, kept so its owner can tell links apart (24 of 256 bits)
+WORKSPACE_PREFIX = "ws:"  # owner of a private workspace's plans: "ws:<workspace id>"
+INSTANCE_OWNER = ""  # owner of the plans of the shared workspace (no sign-in, shared mode)
 _PG_MIGRATION_LOCK = 7_345_001  # pg_advisory_xact_lock key: one migrator at a time
 
 metadata = sa.MetaData()
@@ -72,7 +78,9 @@ versions = sa.Table(
 shares = sa.Table(
     "shares",
     metadata,
-    sa.Column("token", sa.String(100), primary_key=True),
+    sa.Column("id", sa.String(32), primary_key=True),  # opaque: what revoking names
+    sa.Column("token_hash", sa.String(64), nullable=False),  # SHA-256 of the token
+    sa.Column("hint", sa.String(8), nullable=False),  # the token's first characters
     sa.Column(
         "plan_id",
         sa.String(32),
@@ -82,7 +90,22 @@ shares = sa.Table(
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("revoked_at", sa.DateTime, nullable=True),
 )
+sa.Index("ux_shares_token_hash", shares.c.token_hash, unique=True)
 sa.Index("ix_shares_plan", shares.c.plan_id)
+
+workspaces = sa.Table(
+    "workspaces",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    # The plan owner the workspace's token grants: "ws:<id>", or "" for the plans an
+    # instance made before workspaces existed (its "instance workspace").
+    sa.Column("owner", sa.String(320), nullable=False),
+    sa.Column("token_hash", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("rotated_at", sa.DateTime, nullable=True),
+)
+sa.Index("ux_workspaces_token_hash", workspaces.c.token_hash, unique=True)
+sa.Index("ux_workspaces_owner", workspaces.c.owner, unique=True)
 
 
 class StoreError(Exception):
@@ -111,6 +134,10 @@ class NameTaken(StoreError):
 
     def message(self, lang: str) -> str:
         return t("store_name_taken", lang, name=self.name)
+
+
+class WorkspaceNotFound(StoreError):
+    """No workspace grants this owner (rotating an unknown workspace)."""
 
 
 class NewerDatabase(StoreError):
@@ -160,10 +187,30 @@ class VersionInfo:
 
 @dataclass(frozen=True)
 class ShareInfo:
-    token: str
+    """A share link as its owner's list shows it: never the token itself."""
+
+    id: str
+    hint: str  # the token's first HINT_CHARS characters
     plan_id: str
     created_at: datetime
     revoked_at: datetime | None
+
+
+@dataclass(frozen=True)
+class NewShare:
+    """A link just made: the only moment its token exists outside the visitor's URL."""
+
+    id: str
+    token: str
+    hint: str
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A private workspace just made (or its token just replaced)."""
+
+    owner: str
+    token: str
 
 
 # -- what changed between two versions -------------------------------------------
@@ -193,7 +240,12 @@ def describe_changes(old: Plan | None, new: Plan) -> list[dict]:
             leveled.append(member.name)
             skill_ids = set(prev.skills) | set(member.skills)
             skills_changed += sum(prev.level(s) != member.level(s) for s in skill_ids)
-        if (prev.role, prev.fte, prev.name) != (member.role, member.fte, member.name):
+        if (prev.role, prev.fte, prev.name, prev.monthly_cost) != (
+            member.role,
+            member.fte,
+            member.name,
+            member.monthly_cost,
+        ):
             edited.append(member.name)
     if leveled:
         changes.append({"kind": "levels", "names": leveled, "count": skills_changed})
@@ -217,6 +269,8 @@ def describe_changes(old: Plan | None, new: Plan) -> list[dict]:
         changes.append({"kind": "lang", "to": new.lang})
     if old.notes != new.notes:
         changes.append({"kind": "notes"})
+    if old.finances != new.finances:
+        changes.append({"kind": "finances"})
     return changes
 
 
@@ -251,25 +305,30 @@ def parse_plan_json(raw: bytes | str) -> Plan:
     size = len(raw.encode("utf-8")) if isinstance(raw, str) else len(raw)
     if size > MAX_IMPORT_BYTES:
         raise PlanImportError("store_import_too_big", size=size, limit=MAX_IMPORT_BYTES)
+    # The team importer's bounds (JSON depth, values per member and field, members,
+    # custom models) apply here too: a plan file is no less hostile than a team file.
     try:
         text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
-        data = json.loads(text)
+        data = load_json(text)
     except UnicodeDecodeError:
         raise PlanImportError("store_import_not_text") from None
     except json.JSONDecodeError as exc:
         raise PlanImportError("store_import_bad_json", line=exc.lineno, col=exc.colno) from None
-    except RecursionError:
-        raise PlanImportError("store_import_bad_json", line=1, col=1) from None
+    except TeamImportError as exc:
+        raise PlanImportError(exc.key, **exc.params) from None
     if not isinstance(data, dict):
         raise PlanImportError("store_import_not_plan")
     schema = data.get("schema")
     if isinstance(schema, int) and not isinstance(schema, bool) and schema > PLAN_SCHEMA:
         raise PlanImportError("store_import_newer", schema=schema, known=PLAN_SCHEMA)
     try:
-        return Plan.model_validate(data)
-    except ValidationError as exc:
-        where, problem = first_error(exc)
-        raise PlanImportError("store_import_invalid", where=where or "-", problem=problem) from None
+        return plan_from_data(data)
+    except PlanFieldError as exc:
+        raise PlanImportError(
+            "store_import_invalid", where=exc.where or "-", problem=exc.problem
+        ) from None
+    except TeamImportError as exc:
+        raise PlanImportError(exc.key, **exc.params) from None
 
 
 def _plan_from_row(data: str) -> Plan:
@@ -279,10 +338,6 @@ def _plan_from_row(data: str) -> Plan:
 def _now() -> datetime:
     # Naive UTC everywhere: SQLite has no time zones, and both back ends agree.
     return datetime.now(UTC).replace(tzinfo=None)
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(TOKEN_BYTES)
 
 
 # -- engine ------------------------------------------------------------------------
@@ -342,7 +397,8 @@ def make_engine(url: str | sa.URL) -> Engine:
 
 
 class Store:
-    """Plans with versions and share links. Owner "" is the local single user."""
+    """Plans with versions, share links and workspaces; see the module docstring
+    for owners."""
 
     def __init__(self, url: str | sa.URL, *, migrate: bool = True) -> None:
         self.engine = make_engine(url)
@@ -639,12 +695,25 @@ class Store:
 
     # -- share links
 
-    def create_share(self, plan_id: str, owner: str = "") -> str:
-        token = new_token()
+    def new_share(self, plan_id: str, owner: str = "") -> NewShare:
+        """A new read-only link to the plan; its token is returned here, once."""
+        token, share_id = new_token(), uuid.uuid4().hex
         with self._tx(write=True) as conn:
             self._plan_row(conn, plan_id, owner)
-            conn.execute(shares.insert().values(token=token, plan_id=plan_id, created_at=_now()))
-        return token
+            conn.execute(
+                shares.insert().values(
+                    id=share_id,
+                    token_hash=hash_token(token),
+                    hint=token[:HINT_CHARS],
+                    plan_id=plan_id,
+                    created_at=_now(),
+                )
+            )
+        return NewShare(id=share_id, token=token, hint=token[:HINT_CHARS])
+
+    def create_share(self, plan_id: str, owner: str = "") -> str:
+        """The token of a new link (see new_share)."""
+        return self.new_share(plan_id, owner).token
 
     def list_shares(self, plan_id: str, owner: str = "", active: bool = True) -> list[ShareInfo]:
         with self._tx() as conn:
@@ -652,15 +721,20 @@ class Store:
             query = sa.select(shares).where(shares.c.plan_id == plan_id)
             if active:
                 query = query.where(shares.c.revoked_at.is_(None))
-            rows = conn.execute(query.order_by(shares.c.created_at.desc())).all()
-        return [ShareInfo(r.token, r.plan_id, r.created_at, r.revoked_at) for r in rows]
+            rows = conn.execute(query.order_by(shares.c.created_at.desc(), shares.c.id)).all()
+        return [ShareInfo(r.id, r.hint, r.plan_id, r.created_at, r.revoked_at) for r in rows]
 
-    def revoke_share(self, token: str, owner: str = "") -> None:
+    def revoke_share(self, share_id: str, owner: str = "") -> None:
+        """Revoke a live link of one of the owner's plans, by its id."""
         with self._tx(write=True) as conn:
             owned = sa.select(plans.c.id).where(plans.c.owner == owner)
             done = conn.execute(
                 shares.update()
-                .where(shares.c.token == token, shares.c.plan_id.in_(owned))
+                .where(
+                    shares.c.id == share_id,
+                    shares.c.plan_id.in_(owned),
+                    shares.c.revoked_at.is_(None),
+                )
                 .values(revoked_at=_now())
             )
             if done.rowcount != 1:
@@ -670,14 +744,14 @@ class Store:
         """The latest version of a shared plan, or None for any token that is not
         a live link (malformed, unknown, revoked, plan deleted): callers show one
         message for all of them."""
-        if not isinstance(token, str) or not TOKEN_FORM.match(token):
+        if not is_token_shaped(token):
             return None
         with self._tx() as conn:
             row = conn.execute(
                 sa.select(plans.c.id, plans.c.version)
                 .join(shares, shares.c.plan_id == plans.c.id)
                 .where(
-                    shares.c.token == token,
+                    shares.c.token_hash == hash_token(token),  # type: ignore[arg-type]
                     shares.c.revoked_at.is_(None),
                     plans.c.deleted_at.is_(None),
                 )
@@ -686,6 +760,81 @@ class Store:
                 return None
             plan = _plan_from_row(self._version_data(conn, row.id, row.version))
         return Loaded(id=row.id, version=row.version, plan=plan, latest=row.version)
+
+    # -- private workspaces
+
+    def create_workspace(self) -> Workspace:
+        """A new private workspace; its token is returned here, once."""
+        workspace_id, token = uuid.uuid4().hex, new_token()
+        owner = WORKSPACE_PREFIX + workspace_id
+        with self._tx(write=True) as conn:
+            conn.execute(
+                workspaces.insert().values(
+                    id=workspace_id, owner=owner, token_hash=hash_token(token), created_at=_now()
+                )
+            )
+        return Workspace(owner=owner, token=token)
+
+    def resolve_workspace(self, token: object) -> str | None:
+        """The owner a workspace token grants, or None for any other value
+        (malformed, unknown, replaced by a rotation)."""
+        if not is_token_shaped(token):
+            return None
+        with self._tx() as conn:
+            return conn.execute(
+                sa.select(workspaces.c.owner).where(
+                    workspaces.c.token_hash == hash_token(token)  # type: ignore[arg-type]
+                )
+            ).scalar()
+
+    def rotate_workspace(self, owner: str) -> str:
+        """Replace the workspace's token: the new one is returned, the old one is dead."""
+        token = new_token()
+        with self._tx(write=True) as conn:
+            done = conn.execute(
+                workspaces.update()
+                .where(workspaces.c.owner == owner)
+                .values(token_hash=hash_token(token), rotated_at=_now())
+            )
+            if done.rowcount != 1:
+                raise WorkspaceNotFound(owner)
+        return token
+
+    def instance_workspace(self, *, rotate: bool = False) -> str | None:
+        """The token of the workspace that holds the instance's shared plans (owner
+        ""), when it is made now, or replaced because `rotate` asks: None otherwise.
+
+        An instance that ran without sign-in before workspaces existed kept every
+        plan under owner "". Private mode reaches them only through this
+        workspace; the app logs the token it returns, the one time it exists.
+        Nothing is made while there is no such plan."""
+        with self._tx(write=True) as conn:
+            held = conn.execute(
+                sa.select(workspaces.c.id).where(workspaces.c.owner == INSTANCE_OWNER)
+            ).scalar()
+            if held is None:
+                legacy = conn.execute(
+                    sa.select(plans.c.id).where(plans.c.owner == INSTANCE_OWNER).limit(1)
+                ).first()
+                if legacy is None:
+                    return None
+                token = new_token()
+                try:
+                    with conn.begin_nested():
+                        conn.execute(
+                            workspaces.insert().values(
+                                id=uuid.uuid4().hex,
+                                owner=INSTANCE_OWNER,
+                                token_hash=hash_token(token),
+                                created_at=_now(),
+                            )
+                        )
+                except sa.exc.IntegrityError:
+                    return None  # another process made it (and shows its token)
+                return token
+        if not rotate:
+            return None
+        return self.rotate_workspace(INSTANCE_OWNER)
 
 
 def unique_name(name: str, taken: set[str]) -> str:

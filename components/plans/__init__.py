@@ -13,8 +13,12 @@ everything per user lives in st.session_state. app.py calls, on every run:
 pages/share.py shows `share_panel`. Pages check
 ``components.state.is_read_only()`` and hide their edit controls.
 
-Modules: ``config`` (database, Store, owner, share URL), ``session`` (per-tab
-keys and messages), ``actions`` (autosave and the store actions), ``loading``
+Without sign-in each browser has a private workspace, reached through its
+``?ws=`` link (``workspace``), unless the operator chose the shared mode.
+
+Modules: ``config`` (database, Store, owner, links), ``session`` (per-tab keys and
+messages), ``actions`` (autosave and the store actions), ``workspace`` (private
+workspaces), ``access`` (downloads re-check their link when clicked), ``loading``
 (init_plans), ``sidebar``, ``share`` (the panel) and ``widgets`` (pieces both show).
 """
 

@@ -77,11 +77,14 @@ def autosave(plan: Plan) -> None:
 
 
 def call(action: Callable[..., None], *args: object) -> None:
-    """Run a store action for the signed-in owner; failures become messages."""
-    owner = owner_id()
-    if owner is None:
-        return
+    """Run a store action for this session's owner; failures become messages.
+
+    No owner (nobody signed in, or a workspace link replaced in another tab): the
+    action does nothing, and the run that follows says why."""
     try:
+        owner = owner_id()
+        if owner is None:
+            return
         action(get_store(), owner, *args)
     except StaleVersion as exc:
         st.session_state[CONFLICT] = {"kind": "stale", "version": exc.current}
@@ -201,15 +204,15 @@ def copy_shared(store: Store, owner: str) -> None:
 
 
 def create_share(store: Store, owner: str) -> None:
-    st.session_state[NEW_LINK] = (
-        st.session_state[ID],
-        store.create_share(st.session_state[ID], owner),
-    )
+    # The token exists only here and in this session, to be shown once: the store
+    # keeps its hash.
+    made = store.new_share(st.session_state[ID], owner)
+    st.session_state[NEW_LINK] = (st.session_state[ID], made.id, made.token)
 
 
-def revoke(store: Store, owner: str, token: str) -> None:
-    store.revoke_share(token, owner)
+def revoke(store: Store, owner: str, share_id: str) -> None:
+    store.revoke_share(share_id, owner)
     new = st.session_state.get(NEW_LINK)
-    if new and new[1] == token:
+    if new and new[1] == share_id:
         st.session_state.pop(NEW_LINK, None)
     flash("success", "share_revoked")

@@ -1,22 +1,35 @@
 """Where plans live and whose they are: the database, the shared Store, the
-owner (with sign-in), and the public address of share links."""
+owner, and the public address of share and workspace links.
+
+Whose plans a session edits (`owner_id`):
+- with sign-in (``[auth]`` in secrets): the signed-in user's;
+- without it, by default: a private workspace's, reached only through its
+  ``?ws=`` token, which this session holds (see components/plans/workspace.py);
+- without it, when the operator chose the old shared mode
+  (``PLANNER_SHARED_WORKSPACE=1`` or ``[planner] shared_workspace = true``):
+  the one workspace everybody who reaches the app edits.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import sqlalchemy as sa
 import streamlit as st
 
 from components.settings import secret, setting
-from planner.store import Store, StoreError, sqlite_url
+from planner.store import INSTANCE_OWNER, Store, StoreError, sqlite_url
 
 # What a store call may raise when the database is unreachable or refuses.
 STORE_ERRORS = (StoreError, sa.exc.SQLAlchemyError, OSError)
 _log = logging.getLogger(__name__)
+# Session key: the ?ws= token of this session's private workspace. Here, not in
+# session.py, because owner_id needs it and session.py imports this module.
+WS = "_plans_ws_token"
+_TRUE = {"1", "true", "yes", "on"}
 
 
 def database_url() -> str:
@@ -33,7 +46,28 @@ def _open_store(url: str) -> Store:
     # sessions; the Store holds no per-user state.
     store = Store(url)
     store.purge_deleted()  # plans deleted longer ago than the undo window
+    if private_workspaces():
+        _announce_instance_workspace(store)
     return store
+
+
+def _announce_instance_workspace(store: Store) -> None:
+    """Plans made while this instance was one shared workspace stay reachable in
+    private mode through the instance's workspace link, logged here the one time
+    it exists (only its hash is stored). PLANNER_ROTATE_INSTANCE_LINK=1 replaces a
+    lost one at the next start."""
+    rotate = _flag(setting("PLANNER_ROTATE_INSTANCE_LINK"))
+    token = store.instance_workspace(rotate=rotate)
+    if token is not None:
+        _log.warning(
+            "Plans made before private workspaces (the old shared workspace) are now "
+            "reachable only through this link; it is shown once, keep it: %s",
+            workspace_url(token),
+        )
+
+
+def _flag(value: object) -> bool:
+    return value is True or str(value).strip().lower() in _TRUE
 
 
 def get_store() -> Store:
@@ -44,19 +78,50 @@ def auth_configured() -> bool:
     return bool(secret("auth"))
 
 
+def shared_workspace() -> bool:
+    """The operator chose the old shared mode: without sign-in, everybody who
+    reaches the app edits the same plans. Off unless set."""
+    return not auth_configured() and (
+        _flag(setting("PLANNER_SHARED_WORKSPACE")) or _flag(secret("planner", "shared_workspace"))
+    )
+
+
+def private_workspaces() -> bool:
+    """No sign-in and no shared mode: each browser gets a private workspace."""
+    return not auth_configured() and not shared_workspace()
+
+
 def owner_id() -> str | None:
-    """Whose plans these are: "" locally, the signed-in user's e-mail (or subject)
-    when sign-in is configured, None when it is configured but nobody signed in."""
-    if not auth_configured():
-        return ""
-    if not st.user.get("is_logged_in"):
+    """Whose plans these are (see the module docstring); None when nobody is
+    signed in (sign-in configured), or when this session holds no live workspace
+    (private mode: none made yet, or its link was replaced in another tab)."""
+    if auth_configured():
+        if not st.user.get("is_logged_in"):
+            return None
+        email = str(st.user.get("email") or "").strip().lower()
+        return email or str(st.user.get("sub") or "") or None
+    if shared_workspace():
+        return INSTANCE_OWNER
+    token = st.session_state.get(WS)
+    if token is None:
         return None
-    email = str(st.user.get("email") or "").strip().lower()
-    return email or str(st.user.get("sub") or "") or None
+    # Checked on every use, not remembered: a rotated link stops every tab that
+    # held it at its next action, not only at its next page load.
+    return get_store().resolve_workspace(token)
 
 
 def share_url(token: str) -> str:
     """The address of the app's front page with ?share=token."""
+    return app_url(share=token)
+
+
+def workspace_url(token: str) -> str:
+    """The address of the app's front page with ?ws=token."""
+    return app_url(ws=token)
+
+
+def app_url(**params: str) -> str:
+    """The app's front page with a query (PLANNER_PUBLIC_URL, else as visited)."""
     base = setting("PLANNER_PUBLIC_URL")
     if not base:
         url = st.context.url
@@ -66,7 +131,7 @@ def share_url(token: str) -> str:
             base = f"{parts.scheme}://{parts.netloc}/{root}"
         else:
             base = f"http://localhost:{st.get_option('server.port')}"
-    return f"{base.rstrip('/')}/?share={token}"
+    return f"{base.rstrip('/')}/?{urlencode(params)}"
 
 
 def problem(exc: BaseException) -> str:

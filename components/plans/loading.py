@@ -3,6 +3,10 @@
 `init_plans` (called by app.py on every run, idempotent) loads the owner's
 latest plan, or creates a first one; with ``?share=<token>`` it shows that
 shared plan read-only instead. It also attaches autosave to the session.
+
+Without sign-in (private mode) it first checks the session's workspace link on
+every run (components/plans/workspace.py); the first plan of a visitor without
+one comes with a new workspace.
 """
 
 from __future__ import annotations
@@ -10,7 +14,13 @@ from __future__ import annotations
 import streamlit as st
 
 from components.plans.actions import autosave, leave_share_mode
-from components.plans.config import STORE_ERRORS, owner_id, problem
+from components.plans.config import (
+    STORE_ERRORS,
+    auth_configured,
+    owner_id,
+    private_workspaces,
+    problem,
+)
 from components.plans.session import (
     DB_ERROR,
     ID,
@@ -23,6 +33,7 @@ from components.plans.session import (
     lang_param,
     store_or_report,
 )
+from components.plans.workspace import check_workspace, keep_workspace, start_workspace
 from components.state import PLAN, READ_ONLY, current_lang, current_plan, on_plan_change
 from planner.domain import Plan
 from planner.i18n import t
@@ -36,20 +47,26 @@ def init_plans() -> None:
         st.session_state[SHARE] = token
         st.session_state.pop(SHARED, None)
     if SHARE in st.session_state:
+        if private_workspaces():
+            keep_workspace()
         _init_shared(st.session_state[SHARE], lang)
         return
+    if private_workspaces():
+        check_workspace(lang)  # a refused link stops the run here
     if st.session_state.get(ID):
         on_plan_change("autosave", autosave)
         return
     store = store_or_report()
     if store is None:
         return  # the session keeps working on its in-memory plan; the sidebar says why
-    owner = owner_id()
-    if owner is None:
+    if auth_configured() and owner_id() is None:
         _sign_in_gate(lang)
     # Work done while the database was unreachable is saved, never replaced.
     recovering = st.session_state.pop(OFFLINE, False) and current_plan() != Plan()
     try:
+        owner = owner_id()
+        if owner is None:  # private mode, no workspace yet: the first plan makes one
+            owner = start_workspace(store)
         mine = [] if recovering else store.list_plans(owner)
         if mine:
             loaded = store.load(mine[0].id, owner)

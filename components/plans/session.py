@@ -18,7 +18,7 @@ CONFLICT = "_plans_conflict"  # a refused save: {"kind": "stale" | "gone", ...}
 FLASH = "_plans_flash"  # messages for the next run
 SHARE = "_plans_share_token"  # the ?share= token this session views
 SHARED = "_plans_shared_version"  # (plan id, version) of the shared plan shown
-NEW_LINK = "_plans_new_link"  # (plan id, token) of the link just created
+NEW_LINK = "_plans_new_link"  # (plan id, share id, token) of the link just created
 DELETED = "_plans_last_deleted"  # (plan id, name): offered for undo
 DB_ERROR = "_plans_db_error"  # why the store is unreachable, shown in the sidebar
 OFFLINE = "_plans_offline"  # the store failed earlier in this session

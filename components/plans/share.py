@@ -1,18 +1,23 @@
 """The share page's panel: owners create, see and revoke read-only links; a
-viewer of a link may copy the plan into their own plans or leave."""
+viewer of a link may copy the plan into their own plans or leave.
+
+A new link is shown once, to the session that made it: the store keeps only its
+hash. The list tells links apart by their first characters (a hint), with their
+dates and state, and revokes them by id.
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from components.plans.actions import call, create_share, leave_share_mode, revoke
-from components.plans.config import auth_configured, get_store, owner_id, share_url
+from components.plans.config import get_store, owner_id, share_url, shared_workspace
 from components.plans.session import DB_ERROR, ID, NEW_LINK
 from components.plans.widgets import copy_button, when
 from components.state import current_plan, is_read_only
 from planner.formatting import md
 from planner.i18n import t
-from planner.store import PlanNotFound
+from planner.store import PlanNotFound, ShareInfo
 
 
 def share_panel(lang: str) -> None:
@@ -29,9 +34,13 @@ def share_panel(lang: str) -> None:
     if owner is None or not st.session_state.get(ID):
         return
     st.subheader(t("share_heading", lang))
-    st.caption(t("share_intro", lang))
-    if not auth_configured():
+    # "cannot change yours" holds with sign-in and with private workspaces; in the
+    # operator's shared mode every visitor edits the same plans, and it says so.
+    if shared_workspace():
+        st.caption(t("share_intro_shared", lang))
         st.caption(t("share_local_note", lang))
+    else:
+        st.caption(t("share_intro", lang))
     st.button(
         t("share_create", lang),
         key="share_create",
@@ -45,27 +54,42 @@ def share_panel(lang: str) -> None:
         with st.container(key="share_link"):
             st.caption(t("share_new_link", lang))
             # st.code carries the copy button.
-            st.code(share_url(new[1]), language=None)
+            st.code(share_url(new[2]), language=None)
     _links(lang, owner)
 
 
 def _links(lang: str, owner: str) -> None:
-    """The plan's live links, each with when it was made and a revoke button."""
+    """The plan's links: live ones with a revoke button, then the revoked ones."""
     st.subheader(t("share_links_heading", lang))
     try:
-        links = get_store().list_shares(st.session_state[ID], owner)
+        links = get_store().list_shares(st.session_state[ID], owner, active=False)
     except PlanNotFound:
         links = []
-    if not links:
+    live = [link for link in links if link.revoked_at is None]
+    if not live:
         st.caption(t("share_none", lang))
-    for link in links:
-        text, button = st.columns([5, 1], vertical_alignment="center")
-        with text:
-            st.code(share_url(link.token), language=None)
-            st.caption(t("share_created_at", lang, time=when(link.created_at)))
-        button.button(
-            t("share_revoke", lang),
-            key=f"share_revoke_{link.token[:16]}",
-            on_click=call,
-            args=(revoke, link.token),
-        )
+    for link in live:
+        with st.container(key=f"share_item_{link.id}"):
+            text, button = st.columns([5, 1], vertical_alignment="center")
+            text.markdown(_label(link, lang))
+            button.button(
+                t("share_revoke", lang),
+                key=f"share_revoke_{link.id}",
+                on_click=call,
+                args=(revoke, link.id),
+            )
+    dead = [link for link in links if link.revoked_at is not None]
+    if dead:
+        with st.expander(t("share_revoked_heading", lang, count=len(dead))):
+            for link in dead:
+                st.markdown(_label(link, lang))
+
+
+def _label(link: ShareInfo, lang: str) -> str:
+    """`abcd…` · created … · state: what tells the owner which link this is."""
+    hint = f"`{link.hint}…`"  # token characters: [A-Za-z0-9_-], safe in inline code
+    created = t("share_created_at", lang, time=when(link.created_at))
+    if link.revoked_at is None:
+        return f"{hint} · {created} · {t('share_state_active', lang)}"
+    revoked = t("share_revoked_at", lang, time=when(link.revoked_at))
+    return f"{hint} · {created} · {revoked}"

@@ -1,5 +1,6 @@
 """The plan section of the sidebar: pick, create, duplicate, delete (with undo),
-rename, history with restore, recently deleted, import and export.
+rename, history with restore, recently deleted, import and export; then the
+workspace link (private mode) or the shared-mode notice.
 
 With a shared plan open it shows what is viewed and a way to copy it; when the
 database is unreachable it says so and still offers the export.
@@ -14,6 +15,7 @@ from components.plans.actions import call
 from components.plans.config import auth_configured, get_store, owner_id
 from components.plans.session import CONFLICT, DB_ERROR, DELETED, ID, VERSION, show_flash
 from components.plans.widgets import copy_button, export_button, when
+from components.plans.workspace import workspace_sidebar
 from components.state import current_plan, is_read_only
 from planner.domain import MAX_NAME_LEN
 from planner.formatting import md
@@ -94,6 +96,7 @@ def render_plan_sidebar(lang: str) -> None:
         disabled=busy,
     )
     export_button(lang)
+    workspace_sidebar(lang)
     if auth_configured():
         st.caption(t("store_signed_in_as", lang, user=md(owner)))
         if st.button(t("store_sign_out", lang), key="plan_sign_out"):

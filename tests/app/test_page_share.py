@@ -2,20 +2,27 @@
 
 Every test has its own data folder (conftest sets PLANNER_DATA_DIR), so each gets
 a fresh SQLite database; the Store is cached per database URL.
+
+Without sign-in every new session is a new private workspace: where a test needs
+a second tab on the same plans, it opens the first one's ``?ws=`` link, as a
+founder would (tests/app/test_workspaces.py covers the workspaces themselves).
 """
 
 from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Callable
 from datetime import UTC
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from components.plans import database_url
+from components.plans.access import AccessRevoked
 from planner.domain import Member, Team, plan_to_json
 from planner.formatting import md
 from planner.i18n import t
@@ -31,6 +38,18 @@ def editor(**kwargs) -> AppTest:
 
 def share_page(**kwargs) -> AppTest:
     return open_page("share", lang=None, **kwargs)
+
+
+def ws_of(at: AppTest) -> dict[str, str]:
+    """The query of the session's workspace link: another tab on the same plans."""
+    return {"ws": at.query_params["ws"]}
+
+
+def owner_of(at: AppTest) -> str:
+    """Whose plans the session edits, as the store knows it (from its ?ws= link)."""
+    owner = store().resolve_workspace(at.query_params["ws"])
+    assert owner is not None and owner.startswith("ws:")
+    return owner
 
 
 def add_member(at: AppTest, name: str) -> AppTest:
@@ -58,6 +77,17 @@ def switch_model(at: AppTest, model: str = "platform") -> AppTest:
 _stores: dict[str, Store] = {}
 
 
+class Mine:
+    """The store as one session's workspace sees it (owner bound)."""
+
+    def __init__(self, at: AppTest) -> None:
+        self.owner = owner_of(at)
+
+    def __getattr__(self, name: str):
+        method = getattr(store(), name)
+        return lambda *args, **kwargs: method(*args, owner=self.owner, **kwargs)
+
+
 def store() -> Store:
     """The test's database, opened once per test (as the app opens it once per process)."""
     url = database_url()
@@ -77,15 +107,16 @@ def _close_stores():
 def test_first_visit_creates_a_stored_plan() -> None:
     at = share_page()
     no_exception(at)
-    plans = store().list_plans()
+    plans = store().list_plans(owner_of(at))
     assert [p.name for p in plans] == ["My plan"]
     assert at.selectbox(key="plan_select").value == plans[0].id
+    assert store().list_plans() == []  # nothing in the old shared workspace
 
 
 def test_first_visit_in_chinese_names_the_plan_in_chinese() -> None:
     at = share_page(query_params={"lang": "zh"})
     no_exception(at)
-    assert [p.name for p in store().list_plans()] == ["我的计划"]
+    assert [p.name for p in store().list_plans(owner_of(at))] == ["我的计划"]
     assert at.button(key="share_create").label == t("share_create", "zh")
 
 
@@ -96,12 +127,12 @@ def test_edits_autosave_and_a_new_session_sees_them() -> None:
     switch_model(at)
     no_exception(at)
     plan_id = at.selectbox(key="plan_select").value
-    latest = store().load(plan_id)
+    latest = store().load(plan_id, owner_of(at))
     assert latest.version == 4
     assert latest.plan.team.names() == ["Ann", "Bo"]
     assert latest.plan.business_model == "platform"
-    # "Reload": a new session on the same database opens the same plan.
-    again = editor()
+    # "Reload": a new session on the workspace's link opens the same plan.
+    again = editor(query_params=ws_of(at))
     assert again.selectbox(key="plan_select").value == plan_id
     assert team_names(again) == "Ann, Bo"
     history = [m.value for m in again.sidebar.markdown]
@@ -116,17 +147,19 @@ def test_history_restore_is_a_new_version() -> None:
     at.button(key="plan_restore_2").click().run()
     no_exception(at)
     assert team_names(at) == "Ann"
-    plan_id = at.selectbox(key="plan_select").value
-    latest = store().load(plan_id)
+    plan_id, owner = at.selectbox(key="plan_select").value, owner_of(at)
+    latest = store().load(plan_id, owner)
     assert (latest.version, latest.plan.team.names()) == (4, ["Ann"])
-    assert store().history(plan_id)[0].changes[0] == {"kind": "restored", "version": 2}
+    assert store().history(plan_id, owner)[0].changes[0] == {"kind": "restored", "version": 2}
     assert at.sidebar.success[0].value == t("store_restored", "en", version=2, new=4)
     # Version 3 (with Bo) is still there to go back to.
-    assert store().load(plan_id, version=3).plan.team.names() == ["Ann", "Bo"]
+    assert store().load(plan_id, owner, version=3).plan.team.names() == ["Ann", "Bo"]
 
 
 def test_two_tabs_the_later_save_is_told_and_can_save_a_copy() -> None:
-    first, second = editor(), editor()
+    first = editor()
+    second = editor(query_params=ws_of(first))
+    owner = owner_of(first)
     plan_id = first.selectbox(key="plan_select").value
     assert second.selectbox(key="plan_select").value == plan_id
     add_member(first, "Ann")
@@ -134,20 +167,21 @@ def test_two_tabs_the_later_save_is_told_and_can_save_a_copy() -> None:
     no_exception(second)
     assert second.sidebar.warning[0].value == t("store_conflict", "en", version=2)
     # Nothing was overwritten: the stored plan has Ann only.
-    assert store().load(plan_id).plan.team.names() == ["Ann"]
+    assert store().load(plan_id, owner).plan.team.names() == ["Ann"]
     assert second.selectbox(key="plan_select").disabled
     second.button(key="plan_save_copy").click().run()
     no_exception(second)
     copy_id = second.selectbox(key="plan_select").value
     assert copy_id != plan_id
-    assert store().load(copy_id).plan.team.names() == ["Bo"]
-    assert store().load(copy_id).plan.name == "My plan (copy)"
-    assert store().load(plan_id).plan.team.names() == ["Ann"]
+    assert store().load(copy_id, owner).plan.team.names() == ["Bo"]
+    assert store().load(copy_id, owner).plan.name == "My plan (copy)"
+    assert store().load(plan_id, owner).plan.team.names() == ["Ann"]
     assert not second.sidebar.warning
 
 
 def test_two_tabs_reload_takes_the_other_version() -> None:
-    first, second = editor(), editor()
+    first = editor()
+    second = editor(query_params=ws_of(first))
     add_member(first, "Ann")
     add_member(second, "Bo")
     second.button(key="plan_reload").click().run()
@@ -156,11 +190,12 @@ def test_two_tabs_reload_takes_the_other_version() -> None:
     assert not second.sidebar.warning
     add_member(second, "Cy")  # saving works again, on top of the other tab's version
     plan_id = second.selectbox(key="plan_select").value
-    assert store().load(plan_id).plan.team.names() == ["Ann", "Cy"]
+    assert store().load(plan_id, owner_of(first)).plan.team.names() == ["Ann", "Cy"]
 
 
 def test_new_rename_duplicate_delete_and_undo() -> None:
     at = editor()
+    mine = Mine(at)
     first_id = at.selectbox(key="plan_select").value
     at.button(key="plan_new").click().run()
     new_id = at.selectbox(key="plan_select").value
@@ -168,40 +203,41 @@ def test_new_rename_duplicate_delete_and_undo() -> None:
     at.text_input(key="plan_rename_name").input("Series A team")
     at.button(key="plan_rename").click().run()
     no_exception(at)
-    assert store().load(new_id).plan.name == "Series A team"
-    assert store().history(new_id)[0].changes[0]["kind"] == "renamed"
+    assert mine.load(new_id).plan.name == "Series A team"
+    assert mine.history(new_id)[0].changes[0]["kind"] == "renamed"
     at.button(key="plan_duplicate").click().run()
     dup_id = at.selectbox(key="plan_select").value
-    assert store().load(dup_id).plan.name == "Series A team (copy)"
-    assert len(store().list_plans()) == 3
+    assert mine.load(dup_id).plan.name == "Series A team (copy)"
+    assert len(mine.list_plans()) == 3
     at.button(key="plan_delete").click().run()
     no_exception(at)
-    assert {p.id for p in store().list_plans()} == {first_id, new_id}
+    assert {p.id for p in mine.list_plans()} == {first_id, new_id}
     assert at.sidebar.info[0].value == t("store_deleted", "en", name="Series A team \\(copy\\)")
     at.button(key="plan_undelete").click().run()
     no_exception(at)
     assert at.selectbox(key="plan_select").value == dup_id
-    assert len(store().list_plans()) == 3
+    assert len(mine.list_plans()) == 3
     # Switching plans loads the chosen one.
     at.selectbox(key="plan_select").select(first_id).run()
     assert at.selectbox(key="plan_select").value == first_id
     add_member(at, "Dee")
-    assert store().load(first_id).plan.team.names() == ["Dee"]
-    assert store().load(new_id).plan.team.names() == []
+    assert mine.load(first_id).plan.team.names() == ["Dee"]
+    assert mine.load(new_id).plan.team.names() == []
 
 
 def test_a_rename_onto_another_plans_name_is_refused_with_a_message() -> None:
     at = editor()
+    mine = Mine(at)
     first_id = at.selectbox(key="plan_select").value
-    first_name = store().load(first_id).plan.name
+    first_name = mine.load(first_id).plan.name
     at.button(key="plan_new").click().run()
     new_id = at.selectbox(key="plan_select").value
-    new_name = store().load(new_id).plan.name
+    new_name = mine.load(new_id).plan.name
     at.text_input(key="plan_rename_name").input(first_name.upper()).run()
     at.button(key="plan_rename").click().run()
     no_exception(at)
     assert at.sidebar.error[0].value == t("store_name_taken", "en", name=md(first_name.upper()))
-    assert store().load(new_id).plan.name == new_name
+    assert mine.load(new_id).plan.name == new_name
 
 
 @pytest.mark.parametrize(
@@ -239,21 +275,22 @@ def test_plan_names_reach_the_sidebar_through_the_one_escaper(name: str) -> None
 )
 def test_a_bad_import_says_why_and_changes_nothing(data: bytes, message: str) -> None:
     at = editor()
+    mine = Mine(at)
     add_member(at, "Ann")
-    before = store().list_plans()
+    before = mine.list_plans()
     at.sidebar.file_uploader(key="plan_import").upload("plan.json", data, "application/json")
     at.run()
     no_exception(at)
     assert at.sidebar.error[0].value == message
-    assert store().list_plans() == before
-    assert store().load(before[0].id).plan.team.names() == ["Ann"]
+    assert mine.list_plans() == before
+    assert mine.load(before[0].id).plan.team.names() == ["Ann"]
     good = json.dumps({"schema": 1, "name": "Imported", "team": [{"name": "Zed"}]}).encode()
     at.sidebar.file_uploader(key="plan_import").set_value(("good.json", good, "application/json"))
     at.run()
     no_exception(at)
     plan_id = at.selectbox(key="plan_select").value
-    assert store().load(plan_id).plan.team.names() == ["Zed"]
-    assert len(store().list_plans()) == 2
+    assert mine.load(plan_id).plan.team.names() == ["Zed"]
+    assert len(mine.list_plans()) == 2
 
 
 def create_link(at: AppTest) -> str:
@@ -269,9 +306,10 @@ def test_share_link_opens_read_only_and_a_copy_is_the_viewers_own() -> None:
     owner = editor()
     add_member(owner, "Ann")
     plan_id = owner.selectbox(key="plan_select").value
-    page = share_page()
+    page = share_page(query_params=ws_of(owner))
     token = create_link(page)
-    assert len(token) >= 22
+    assert len(token) >= 43
+    # A visitor of another workspace (a fresh browser, no ?ws=) opens the link.
     viewer = share_page(query_params={"share": token})
     no_exception(viewer)
     assert viewer.session_state["read_only"] is True
@@ -285,15 +323,23 @@ def test_share_link_opens_read_only_and_a_copy_is_the_viewers_own() -> None:
     for key in ("team_upload", "team_sample"):
         with pytest.raises(KeyError):
             view_editor.get_by_key(key)
-    assert store().load(plan_id).plan.team.names() == ["Ann"]
-    assert store().load(plan_id).version == 2
-    # "Make a copy" gives the viewer a plan of their own, editable.
+    mine = Mine(owner)
+    assert mine.load(plan_id).plan.team.names() == ["Ann"]
+    assert mine.load(plan_id).version == 2
+    assert "ws" not in viewer.query_params  # viewing makes no workspace
+    # "Make a copy" gives the viewer a plan of their own, editable, in a
+    # workspace of their own (made now), never in the owner's.
     viewer.button(key="share_copy").click().run()
     no_exception(viewer)
     assert "read_only" not in viewer.session_state
+    assert "share" not in viewer.query_params
+    theirs = Mine(viewer)
+    assert theirs.owner != mine.owner
     copy_id = viewer.selectbox(key="plan_select").value
     assert copy_id != plan_id
-    assert store().load(copy_id).plan.team.names() == ["Ann"]
+    assert [p.id for p in theirs.list_plans()] == [copy_id]
+    assert theirs.load(copy_id).plan.team.names() == ["Ann"]
+    assert [p.id for p in mine.list_plans()] == [plan_id]
     assert viewer.button(key="share_create")
 
 
@@ -301,10 +347,26 @@ def test_owner_lists_and_revokes_links_then_the_link_is_dead() -> None:
     page = share_page()
     token = create_link(page)
     page.run()
-    revoke = page.button(key=f"share_revoke_{token[:16]}")
+    plan_id = page.selectbox(key="plan_select").value
+    [link] = Mine(page).list_shares(plan_id)
+    # The list tells the link by its first characters, never the whole token.
+    listed = page.get_by_key(f"share_item_{link.id}")
+    texts = [m.value for m in listed.markdown]
+    assert any(f"`{token[:4]}…`" in m and t("share_state_active", "en") in m for m in texts)
+    assert not any(token in m for m in texts)
+    # Shown once: a new session on the same workspace sees the hint, not the link.
+    later = share_page(query_params=ws_of(page))
+    with pytest.raises(KeyError):
+        later.get_by_key("share_link")
+    assert token not in " ".join(str(getattr(n, "value", "")) for n in later.main)
+    revoke = page.button(key=f"share_revoke_{link.id}")
     revoke.click().run()
     no_exception(page)
     assert page.caption and t("share_none", "en") in [c.value for c in page.caption]
+    [revoked] = page.main.expander
+    gone = [m.value for m in revoked.markdown]
+    assert revoked.label == t("share_revoked_heading", "en", count=1)
+    assert len(gone) == 1 and gone[0].startswith(f"`{token[:4]}…`") and "revoked " in gone[0]
     viewer = share_page(query_params={"share": token})
     assert [e.value for e in viewer.error] == [t("share_invalid", "en")]
     # Nothing of the plan: only the way back into the app.
@@ -319,7 +381,7 @@ def test_owner_lists_and_revokes_links_then_the_link_is_dead() -> None:
 def test_unknown_or_malformed_tokens_get_one_plain_message(token: str) -> None:
     owner = editor()
     add_member(owner, "Secret Person")
-    create_link(share_page())
+    create_link(share_page(query_params=ws_of(owner)))
     viewer = share_page(query_params={"share": token, "lang": "zh"})
     no_exception(viewer)
     assert [e.value for e in viewer.error] == [t("share_invalid", "zh")]
@@ -366,7 +428,9 @@ def test_with_sign_in_plans_belong_to_their_user() -> None:
 
 
 def test_a_plan_deleted_elsewhere_is_not_lost() -> None:
-    first, second = editor(), editor()
+    first = editor()
+    second = editor(query_params=ws_of(first))
+    mine = Mine(first)
     plan_id = first.selectbox(key="plan_select").value
     add_member(first, "Ann")
     first.button(key="plan_delete").click().run()
@@ -377,19 +441,23 @@ def test_a_plan_deleted_elsewhere_is_not_lost() -> None:
     second.button(key="plan_save_copy").click().run()
     copy_id = second.selectbox(key="plan_select").value
     assert copy_id != plan_id
-    assert store().load(copy_id).plan.team.names() == ["Bo"]
-    # The deleted plan can still be brought back, from any session.
-    third = editor()
+    assert mine.load(copy_id).plan.team.names() == ["Bo"]
+    # The deleted plan can still be brought back, from any session of the workspace.
+    third = editor(query_params=ws_of(first))
     third.button(key=f"plan_undelete_{plan_id}").click().run()
     no_exception(third)
     assert third.selectbox(key="plan_select").value == plan_id
-    assert store().load(plan_id).plan.team.names() == ["Ann"]
+    assert mine.load(plan_id).plan.team.names() == ["Ann"]
+    # And from no other workspace.
+    stranger = editor()
+    with pytest.raises(KeyError):
+        stranger.get_by_key(f"plan_undelete_{plan_id}")
 
 
 def test_a_share_link_through_the_router_stays_read_only_on_every_page() -> None:
     owner = editor()
     add_member(owner, "Ann")
-    token = create_link(share_page())
+    token = create_link(share_page(query_params=ws_of(owner)))
     at = open_page("overview", lang=None, query_params={"share": token})
     no_exception(at)
     assert at.session_state["read_only"] is True
@@ -404,7 +472,7 @@ def test_a_share_link_through_the_router_stays_read_only_on_every_page() -> None
 
 def test_history_times_are_in_the_browsers_time_zone() -> None:
     at = editor(context={"timezone": "Asia/Shanghai"})
-    created = store().history(at.selectbox(key="plan_select").value)[0].created_at
+    created = Mine(at).history(at.selectbox(key="plan_select").value)[0].created_at
     local = created.replace(tzinfo=UTC).astimezone(ZoneInfo("Asia/Shanghai"))
     expected = t("store_version", "en", version=1, time=local.strftime("%Y-%m-%d %H:%M CST"))
     assert any(expected in m.value for m in at.sidebar.markdown)
@@ -422,41 +490,53 @@ def test_work_done_while_the_database_is_down_is_saved_when_it_returns(monkeypat
     monkeypatch.delenv("PLANNER_DATABASE_URL")
     at.run()
     no_exception(at)
-    plans = store().list_plans()
+    mine = Mine(at)  # the work is saved with a workspace of its own, linked in the URL
+    plans = mine.list_plans()
     assert len(plans) == 1
-    assert store().load(plans[0].id).plan.team.names() == ["Ann"]
+    assert mine.load(plans[0].id).plan.team.names() == ["Ann"]
     assert at.sidebar.success[0].value == t("store_recovered", "en", name="My plan")
     add_member(at, "Bo")  # and autosave works from here on
-    assert store().load(plans[0].id).plan.team.names() == ["Ann", "Bo"]
+    assert mine.load(plans[0].id).plan.team.names() == ["Ann", "Bo"]
 
 
 def test_back_to_my_plans_leaves_the_shared_plan_alone() -> None:
+    """The share page's promise, "cannot change yours", holds without sign-in."""
     owner = editor()
     add_member(owner, "Ann")
     plan_id = owner.selectbox(key="plan_select").value
-    token = create_link(share_page())
+    mine = Mine(owner)
+    token = create_link(share_page(query_params=ws_of(owner)))
     viewer = share_page(query_params={"share": token})
+    promise = share_page(query_params=ws_of(owner)).caption
+    assert t("share_intro", "en") in [c.value for c in promise]
     viewer.button(key="share_exit").click().run()
     no_exception(viewer)
     assert "read_only" not in viewer.session_state
-    # Locally there is one user: they are back on their own (the same) plan, editable.
-    assert viewer.selectbox(key="plan_select").value == plan_id
-    assert viewer.button(key="share_create")
-    assert len(store().list_plans()) == 1
+    # Back in a workspace of the viewer's own: a fresh plan, not the owner's.
+    assert viewer.selectbox(key="plan_select").value != plan_id
+    assert list(viewer.selectbox(key="plan_select").options) == ["My plan"]  # labels: one plan
+    assert team_names(viewer) == ""
+    viewer.switch_page("pages/team.py").run()
+    add_member(viewer, "Mallory")  # what the viewer edits now is theirs alone
+    assert Mine(viewer).load(viewer.selectbox(key="plan_select").value).version == 2
+    assert Mine(viewer).owner != mine.owner
+    assert [p.id for p in mine.list_plans()] == [plan_id]
+    assert (mine.load(plan_id).version, mine.load(plan_id).plan.team.names()) == (2, ["Ann"])
 
 
 def test_the_downloaded_plan_imports_back_the_same() -> None:
     at = editor()
+    mine = Mine(at)
     add_member(at, "Ann")
     switch_model(at)
     plan_id = at.selectbox(key="plan_select").value
     assert at.get_by_key("plan_export").proto.label == t("store_export", "en")
     # The button serves plan_to_json(plan, indent=2); the sidebar import reads it back whole.
-    original = store().load(plan_id).plan
-    imported = store().import_plan(plan_to_json(original, indent=2))
+    original = mine.load(plan_id).plan
+    imported = mine.import_plan(plan_to_json(original, indent=2))
     # Names are unique per owner: the copy is "My plan 2", otherwise the same plan.
     assert imported.plan.name == "My plan 2"
-    assert store().load(imported.id).plan == original.model_copy(update={"name": "My plan 2"})
+    assert mine.load(imported.id).plan == original.model_copy(update={"name": "My plan 2"})
 
 
 def test_an_import_error_quoting_the_file_shows_it_as_text() -> None:
@@ -483,3 +563,118 @@ def test_a_refused_link_offers_a_way_into_the_app() -> None:
     assert not at.error
     assert "share" not in at.query_params
     assert at.get_by_key("share_create") is not None  # a plan of their own to share
+
+
+# ---------------------------------------------------------------- downloads re-check
+
+
+@pytest.fixture
+def deferred(monkeypatch) -> dict[str, Callable[[], object]]:
+    """The callables behind deferred downloads, by file id, as Streamlit keeps them
+    to run when a button is clicked (in a server thread, outside any script run)."""
+    made: dict[str, Callable[[], object]] = {}
+    register = MediaFileManager.add_deferred
+
+    def add(self, data, *args, **kwargs):
+        file_id = register(self, data, *args, **kwargs)
+        made[file_id] = data
+        return file_id
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", add)
+    return made
+
+
+def downloads(at: AppTest, deferred: dict) -> dict[str, Callable[[], object]]:
+    """Each download button of the session's last run, with what it would serve."""
+    buttons = {b.key: b.proto for b in at.get("download_button")}
+    assert all(p.deferred_file_id for p in buttons.values()), "every plan download is deferred"
+    return {key: deferred[p.deferred_file_id] for key, p in buttons.items()}
+
+
+# What a viewer can download on each page (charts: their format set to HTML, no browser).
+VIEWER_DOWNLOADS = {
+    "share": {"plan_export", "export_report"},
+    "team": {"plan_export", "team_download"},
+    "coverage": {"plan_export", "coverage_csv", "coverage_radar_download"},
+    "pipeline": {"plan_export", "pipeline_mermaid", "pipeline_diagram_download"},
+    "model": {"plan_export", "model_fit_chart_download"},
+}
+
+
+# What the cheap ones serve while the link is live (charts and the report: test_export_app).
+SERVED = {
+    "plan_export": "Ann Secret",
+    "team_download": "Ann Secret",
+    "coverage_csv": "skill_id,area,skill",
+    "pipeline_mermaid": "graph TD",
+}
+
+
+@pytest.mark.parametrize("page", sorted(VIEWER_DOWNLOADS))
+def test_every_download_of_a_viewer_rechecks_the_link_when_clicked(page: str, deferred) -> None:
+    owner = editor()
+    add_member(owner, "Ann Secret")
+    mine = Mine(owner)
+    plan_id = owner.selectbox(key="plan_select").value
+    token = create_link(share_page(query_params=ws_of(owner)))
+    state = {
+        f"{key}_export_fmt": "html"
+        for key in ("coverage_radar", "pipeline_diagram", "model_fit_chart")
+    }
+    viewer = open_page(
+        page, lang=None, query_params={"share": token}, state={**state, "export_report_fmt": "html"}
+    )
+    no_exception(viewer)
+    offered = downloads(viewer, deferred)
+    assert VIEWER_DOWNLOADS[page] <= set(offered)
+    for key in VIEWER_DOWNLOADS[page]:
+        # A viewer's click reruns the page, so a revoked link shows its refusal.
+        assert not viewer.get_by_key(key).proto.ignore_rerun, key
+    # While the link lives, the downloads serve the plan.
+    for key, expected in SERVED.items():
+        if key in offered:
+            data = offered[key]()
+            assert expected in (data if isinstance(data, str) else data.decode("utf-8-sig")), key
+    # The owner revokes the link; the viewer's page, drawn before, is still open.
+    [link] = mine.list_shares(plan_id)
+    mine.revoke_share(link.id)
+    for make in offered.values():
+        with pytest.raises(AccessRevoked):
+            make()
+    # The viewer's next run is the plain refusal, with no download left.
+    viewer.run()
+    assert [e.value for e in viewer.error] == [t("share_invalid", "en")]
+    assert not viewer.get("download_button")
+
+
+def test_a_revoked_links_report_is_refused_from_the_share_page(deferred) -> None:
+    """The audit's case: the report download after the owner revoked the link."""
+    owner = share_page()
+    owner.switch_page("pages/team.py").run()
+    add_member(owner, "Ann Secret")
+    owner.switch_page("pages/share.py").run()
+    token = create_link(owner)
+    viewer = share_page(query_params={"share": token}, state={"export_report_fmt": "html"})
+    report = downloads(viewer, deferred)["export_report"]
+    assert "Ann Secret" in report().decode("utf-8")
+    [link] = Mine(owner).list_shares(owner.selectbox(key="plan_select").value)
+    owner.button(key=f"share_revoke_{link.id}").click().run()
+    no_exception(owner)
+    with pytest.raises(AccessRevoked):
+        report()
+
+
+def test_an_owners_downloads_stop_when_the_workspace_link_is_replaced(deferred) -> None:
+    first = editor()
+    add_member(first, "Ann Secret")
+    other_tab = editor(query_params=ws_of(first))
+    offered = downloads(other_tab, deferred)
+    assert other_tab.get_by_key("team_download").proto.ignore_rerun  # owners: no rerun
+    assert "Ann Secret" in offered["plan_export"]()
+    first.button(key="ws_rotate").click().run()
+    for make in offered.values():
+        with pytest.raises(AccessRevoked):
+            make()
+    # The tab that rotated downloads as before.
+    mine = downloads(first.switch_page("pages/team.py").run(), deferred)
+    assert "Ann Secret" in mine["plan_export"]()

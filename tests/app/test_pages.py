@@ -7,24 +7,27 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from planner.domain import Member, Plan, Team
+from components.provenance import today
+from planner.domain import Member, Plan, RatingMeta, Team
 from planner.io import team_to_bytes
 from tests.support.apptest import chart_spec, no_exception, open_page
 
 
-def page(name: str, lang: str = "en") -> AppTest:
-    return open_page(name, lang=lang)
+def page(name: str, lang: str = "en", **query: str) -> AppTest:
+    return open_page(name, lang=lang, query_params=query)
 
 
 def with_sample(name: str, lang: str = "en", model: str | None = None) -> AppTest:
     """A page opened after loading the sample team (and picking a model) the way a
-    founder does: each step autosaves, and the new page loads the saved plan."""
+    founder does: each step autosaves, and the new page (a new session on the
+    workspace's ?ws= link) loads the saved plan."""
     at = page("team", lang)
+    ws = at.query_params["ws"]
     at.button(key="team_sample").click().run()
     if model:
-        at = page("model", lang)
+        at = page("model", lang, ws=ws)
         at.radio(key="business_model").set_value(model).run()
-    return page(name, lang)
+    return page(name, lang, ws=ws)
 
 
 def chart_title(at: AppTest, key: str) -> str:
@@ -121,7 +124,11 @@ def test_editing_a_level_moves_the_plan_and_a_bad_edit_is_explained():
     no_exception(at)
     team = at.session_state["plan"].team
     assert team.members[5].level("market.marketing") == 5 > before.level("market.marketing")
-    assert team.members[-1] == Member(name="New Hire", fte=0.5, skills={"market.sales": 4})
+    # A level typed in the table is the founder's, confirmed today.
+    typed = {"market.sales": RatingMeta(source="founder", confirmed=today())}
+    assert team.members[-1] == Member(
+        name="New Hire", fte=0.5, skills={"market.sales": 4}, ratings_meta=typed
+    )
 
     at.session_state["team_editor"] = {
         "edited_rows": {0: {"name": "Bo Wang 王博"}},

@@ -16,6 +16,7 @@ from planner.catalog import Catalog
 from planner.domain import Finances, Funding, Plan, Team
 from planner.i18n import t
 from tests.support.browser import AppPage
+from tests.support.export import pdf_pages_text
 
 pytestmark = pytest.mark.browser
 
@@ -135,5 +136,17 @@ def test_budget(open_app, sample_team: Team, catalog: Catalog, lang: str) -> Non
     colours = image.convert("RGB").getcolors(maxcolors=1 << 16)
     assert colours is None or len(colours) > 16, "the PNG is (nearly) one colour: blank"
     image.save(app.artifact(f"runway-{lang}.png"))
+
+    # The PDF report (the default format on the share page) carries the budget.
+    app.nav("share", app.key("export_report"))
+    expect(app.key("export_report").get_by_role("button")).to_contain_text("PDF")
+    app.wait_idle()
+    with app.page.expect_download(timeout=EXPORT_TIMEOUT_MS) as info:
+        app.key("export_report").get_by_role("button").click()
+    assert info.value.suggested_filename.endswith(".pdf")
+    pages = pdf_pages_text(Path(info.value.path()).read_bytes())
+    budget_pages = [p for p in pages if t("budget_title", lang) in p]
+    assert budget_pages, "no budget page in the PDF report"
+    assert any(names[0] in p for p in budget_pages), "the scenarios are not in the report"
     app.expect_no_exception()
     assert app.dialogs == [] and app.page_errors == []

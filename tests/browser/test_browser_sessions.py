@@ -1,8 +1,11 @@
-"""Journey 6, two users at once: each browser has its own team and sees only its own edits."""
+"""Journey 6, two users at once: each browser has its own workspace, its own team,
+and sees only its own edits."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -15,6 +18,12 @@ B_TEAM = """name,role,fte,research.alignment,product.backend,market.marketing
 Mina Park,Founder,1,4,3,2
 Omar Haddad,Engineer,0.5,1,5,0
 """
+
+
+def workspace(app: AppPage) -> str:
+    """The ?ws= link of the browser's private workspace, from the address bar."""
+    expect(app.page).to_have_url(re.compile(r"[?&]ws=[A-Za-z0-9_-]{43}(&|$)"))
+    return parse_qs(urlsplit(app.page.url).query)["ws"][0]
 
 
 def members(app: AppPage) -> str:
@@ -30,14 +39,13 @@ def test_two_users(open_app, tmp_path: Path) -> None:
     expect(a.grid_cells("team_editor", "Gus Okafor")).to_have_count(1)
     a.wait_idle()
 
-    # User B, in another browser at the same time, starts a plan of its own.
-    # (Without sign-in every local visitor is the same owner and first sees the
-    # latest plan; "New" gives B its own.)
+    # User B, in another browser at the same time, is in a workspace of its own:
+    # a fresh first plan, not A's (without sign-in, each browser is private).
     b = open_app()
-    b.key("plan_new").get_by_role("button").click()
-    expect(b.key("plan_select").get_by_role("combobox")).to_have_value("New plan")
-    b.wait_idle()
+    expect(b.key("plan_select").get_by_role("combobox")).to_have_value("My plan")
+    assert workspace(a) != workspace(b)
     b.nav("team", b.key("team_upload"))
+    expect(b.grid_cells("team_editor", "Gus Okafor")).to_have_count(0)
     csv = tmp_path / "b-team.csv"
     csv.write_text(B_TEAM, encoding="utf-8")
     b.key("team_upload").locator('input[type="file"]').set_input_files(str(csv))
@@ -65,8 +73,8 @@ def test_two_users(open_app, tmp_path: Path) -> None:
     for name in ("Mina Park", "Bea Lin"):
         expect(b.grid_cells("team_editor", name)).to_have_count(1)
         expect(a.grid_cells("team_editor", name)).to_have_count(0)
-    expect(a.key("plan_select").get_by_role("combobox")).to_have_value("My plan")
-    expect(b.key("plan_select").get_by_role("combobox")).to_have_value("New plan")
+    for app in (a, b):  # one plan each: its own
+        expect(app.key("plan_select").get_by_role("combobox")).to_have_value("My plan")
     a.shot("user-a-team")
     b.shot("user-b-team")
 

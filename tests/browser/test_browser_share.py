@@ -1,15 +1,17 @@
-"""Journey 5, sharing: a link opens the same figures read-only; revoked, it is refused."""
+"""Journey 5, sharing: a link opens the same figures read-only; revoked, it is
+refused, and a viewer's page drawn before the revocation downloads nothing more."""
 
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import AppPage
+from tests.support.browser import AppPage, AppServer
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.browser
@@ -23,7 +25,15 @@ def fit_bars(app: AppPage) -> list[str]:
     return svg.locator(".ytick text").all_inner_texts() + svg.locator(".bartext").all_inner_texts()
 
 
-def test_share(open_app) -> None:
+def wait_for_log(server: AppServer, text: str, timeout_s: float = 20) -> None:
+    """Until the server's log holds `text` (polling the file: the condition itself)."""
+    deadline = time.monotonic() + timeout_s
+    while text not in server.log_path.read_text(encoding="utf-8", errors="replace"):
+        assert time.monotonic() < deadline, f"not in the server log: {text}"
+        time.sleep(0.2)
+
+
+def test_share(open_app, app_server: AppServer) -> None:
     owner = open_app()
     owner.nav("team", owner.key("team_sample"))
     owner.key("team_sample").get_by_role("button").click()
@@ -73,13 +83,28 @@ def test_share(open_app) -> None:
     viewer.expect_no_exception()
     viewer.shot("03-viewer-team")
 
-    # The owner revokes the link: a new visit is refused, with a plain message.
+    # The owner revokes the link (told apart from others by its first characters:
+    # the token itself is stored nowhere): a new visit is refused, plainly.
     token = parts.query.removeprefix("share=")
-    revoke = owner.key(f"share_revoke_{token[:16]}").get_by_role("button")
-    revoke.click()
+    item = owner.page.locator('[class*="st-key-share_item_"]').filter(has_text=f"{token[:4]}…")
+    expect(item).to_have_count(1)
+    expect(item).not_to_contain_text(token)
+    item.get_by_role("button", name="Revoke").click()
     expect(owner.page.get_by_text("The link was revoked")).to_be_visible()
-    expect(owner.key(f"share_revoke_{token[:16]}")).to_have_count(0)
+    expect(item).to_have_count(0)
     owner.shot("04-owner-revoked")
+
+    # The viewer's page, drawn before the revocation, is still open: its download
+    # re-checks the link when clicked and delivers nothing; the page says why.
+    downloads: list[str] = []
+    viewer.page.on("download", lambda d: downloads.append(d.suggested_filename))
+    viewer.key("plan_export").get_by_role("button").click()
+    expect(viewer.main.get_by_text(REFUSED)).to_be_visible()
+    expect(viewer.main.get_by_text("Gus Okafor")).to_have_count(0)
+    expect(viewer.key("plan_export")).to_have_count(0)
+    wait_for_log(app_server, "AccessRevoked")  # the download's own check refused
+    assert downloads == []
+    viewer.shot("04b-viewer-download-refused")
 
     late = open_app(parts.path, parts.query)
     expect(late.main.get_by_text(REFUSED)).to_be_visible()

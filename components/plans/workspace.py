@@ -1,0 +1,181 @@
+"""Private workspaces: without sign-in, each browser's plans are its own.
+
+A workspace is a capability: a random token in the URL (``?ws=``), stored only as
+its hash. Whoever holds the link reaches the workspace's plans; nobody else can
+list or open them. A visitor without one gets a new workspace with their first
+plan; the sidebar shows the link with a "bookmark this" note and can replace it
+(rotation), which makes the old link, and every tab still holding it, dead.
+
+The token lives in session state (``config.WS``) and is put back into the URL on
+every run: page links of st.navigation lead to a page's plain address.
+
+Not used with sign-in (plans are the user's) or in the operator's shared mode
+(one workspace for everybody, which the sidebar says).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from components.plans.actions import call
+from components.plans.config import (
+    STORE_ERRORS,
+    WS,
+    get_store,
+    owner_id,
+    private_workspaces,
+    problem,
+    shared_workspace,
+    workspace_url,
+)
+from components.plans.session import (
+    CONFLICT,
+    DELETED,
+    ID,
+    NEW_LINK,
+    VERSION,
+    flash,
+    forget_widgets,
+)
+from components.state import PLAN
+from planner.domain import Plan
+from planner.i18n import t
+from planner.store import Store
+
+PARAM = "ws"
+NEW_WS = "_plans_ws_new"  # this session made its workspace: show the link, open
+
+
+def check_workspace(lang: str) -> None:
+    """Private mode, every run: the session's workspace link (from the URL, else
+    the one it holds) must be live; a forged, unknown or replaced one is refused
+    and the run stops. A session without any link gets one with its first plan."""
+    param = st.query_params.get(PARAM)
+    held = st.session_state.get(WS)
+    token = param if param is not None else held
+    if token is None:
+        return
+    try:
+        owner = get_store().resolve_workspace(token)
+    except STORE_ERRORS as exc:
+        # The database decides; while it is away the sidebar says so and the tab
+        # keeps its own work (nothing of another workspace is in it).
+        problem(exc)
+        return
+    if owner is None:
+        _refuse(lang)
+    if token != held:
+        _enter(token, switching=held is not None)
+    if param != token:
+        st.query_params[PARAM] = token
+
+
+def keep_workspace() -> None:
+    """A share viewer's own workspace link, if the URL brought one beside the
+    share: held (when live) and kept in the URL across pages, so "Make a copy"
+    puts the copy there. Never refused here: this tab shows the shared plan."""
+    param = st.query_params.get(PARAM)
+    held = st.session_state.get(WS)
+    if param is not None and param != held:
+        try:
+            live = get_store().resolve_workspace(param) is not None
+        except STORE_ERRORS as exc:
+            problem(exc)
+            live = False
+        if live:
+            st.session_state[WS] = held = param
+    if held is not None and param != held:
+        st.query_params[PARAM] = held
+
+
+def _enter(token: str, *, switching: bool) -> None:
+    st.session_state[WS] = token
+    if switching:  # another workspace's plan must not stay on screen
+        _forget_plan()
+        forget_widgets()
+
+
+def _forget_plan() -> None:
+    for key in (ID, VERSION, CONFLICT, NEW_LINK, DELETED):
+        st.session_state.pop(key, None)
+    st.session_state[PLAN] = Plan()
+
+
+def _refuse(lang: str) -> None:
+    """One plain message for forged, short, unknown and replaced links."""
+    _forget_plan()
+    st.error(t("ws_invalid", lang))
+    st.button(t("ws_start_fresh", lang), key="ws_invalid_exit", on_click=start_fresh)
+    st.stop()
+
+
+def start_fresh() -> None:
+    """After a refused link: the next run makes a new, empty workspace."""
+    st.session_state.pop(WS, None)
+    _forget_plan()
+    if PARAM in st.query_params:
+        del st.query_params[PARAM]
+    forget_widgets()
+
+
+def start_workspace(store: Store) -> str:
+    """A new workspace for this session; its link goes into the URL. The owner."""
+    made = store.create_workspace()
+    st.session_state[WS] = made.token
+    st.session_state[NEW_WS] = True
+    st.query_params[PARAM] = made.token
+    return made.owner
+
+
+def own_owner() -> str | None:
+    """This session's owner, making it a workspace first if it needs one (a share
+    viewer who copies the plan: the copy goes to a workspace of their own)."""
+    owner = owner_id()
+    if owner is not None or not private_workspaces():
+        return owner
+    store = get_store()
+    param = st.query_params.get(PARAM)
+    if param is not None and (owner := store.resolve_workspace(param)) is not None:
+        st.session_state[WS] = param
+        return owner
+    return start_workspace(store)
+
+
+def call_as_own(action: Callable[..., None], *args: object) -> None:
+    """`call`, for an action that needs a workspace even when the session has none."""
+    try:
+        own_owner()
+    except STORE_ERRORS as exc:
+        flash("error", "store_save_failed", problem=problem(exc))
+        return
+    call(action, *args)
+
+
+def rotate(store: Store, owner: str) -> None:
+    """Replace the workspace link: the old one opens nothing from now on."""
+    token = store.rotate_workspace(owner)
+    st.session_state[WS] = token
+    st.session_state[NEW_WS] = True
+    st.query_params[PARAM] = token
+    flash("success", "ws_rotated")
+
+
+def workspace_sidebar(lang: str) -> None:
+    """The workspace link with its note and rotation; or the shared-mode notice."""
+    if shared_workspace():
+        with st.container(key="ws_shared_note"):
+            st.caption(t("ws_shared_mode", lang))
+        return
+    token = st.session_state.get(WS)
+    if not private_workspaces() or token is None:
+        return
+    with st.expander(
+        t("ws_heading", lang), expanded=bool(st.session_state.get(NEW_WS)), icon=":material/key:"
+    ):
+        with st.container(key="ws_link"):
+            st.caption(t("ws_bookmark_note", lang))
+            st.code(workspace_url(token), language=None)  # st.code carries a copy button
+        st.caption(t("ws_rotate_note", lang))
+        st.button(t("ws_rotate", lang), key="ws_rotate", on_click=call, args=(rotate,))

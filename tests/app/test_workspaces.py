@@ -1,0 +1,303 @@
+"""AppTest: private workspaces without sign-in, the operator's shared mode, and the
+instance workspace that keeps the plans of the old shared mode reachable.
+
+Each AppTest is a new browser session; a test gives a session another's
+workspace by opening its ``?ws=`` link, as a founder opens a bookmark.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components.plans import database_url
+from planner.domain import Member, Plan, Team
+from planner.i18n import t
+from planner.io import team_to_bytes
+from planner.store import Store
+from planner.tokens import is_token_shaped
+from tests.support.apptest import no_exception, open_page
+
+PAGES = ["overview", "team", "model", "coverage", "pipeline", "share"]
+
+
+@pytest.fixture
+def store():
+    opened = Store(database_url())
+    yield opened
+    opened.close()
+
+
+def visit(page: str = "team", **query: str) -> AppTest:
+    return open_page(page, lang=None, query_params=query)
+
+
+def add_member(at: AppTest, name: str) -> AppTest:
+    team = at.session_state["plan"].team.with_member(Member(name=name))
+    at.file_uploader(key="team_upload").upload("team.csv", team_to_bytes(team, "csv"), "text/csv")
+    return at.run()
+
+
+def shown_text(at: AppTest) -> str:
+    """Everything a session shows, main area and sidebar, as one string."""
+    parts = [str(getattr(node, "value", "")) for node in at.main]
+    parts += [str(getattr(node, "value", "")) for node in at.sidebar]
+    for box in at.selectbox:  # options as shown (labels)
+        parts += [box.label, *map(str, box.options)]
+    return " ".join(parts)
+
+
+def refused(at: AppTest) -> None:
+    """The plain refusal, and nothing of any plan: only the way to a fresh workspace."""
+    no_exception(at)
+    assert [e.value for e in at.error] == [t("ws_invalid", "en")]
+    assert [b.key for b in at.button] == ["ws_invalid_exit"]
+    assert not at.selectbox and not at.get("download_button")
+
+
+def test_two_sessions_without_a_link_never_see_each_others_plans(store: Store) -> None:
+    a, b = visit(), visit()
+    add_member(a, "Ann Private")
+    add_member(b, "Bo Private")
+    no_exception(a)
+    no_exception(b)
+    ws_a, ws_b = a.query_params["ws"], b.query_params["ws"]
+    assert ws_a != ws_b and is_token_shaped(ws_a) and is_token_shaped(ws_b)
+    owner_a, owner_b = store.resolve_workspace(ws_a), store.resolve_workspace(ws_b)
+    assert owner_a != owner_b
+    plans_a, plans_b = store.list_plans(owner_a), store.list_plans(owner_b)
+    assert len(plans_a) == len(plans_b) == 1
+    # Each picker offers one plan (its options are the labels shown): its own.
+    assert len(a.selectbox(key="plan_select").options) == 1
+    assert len(b.selectbox(key="plan_select").options) == 1
+    assert a.selectbox(key="plan_select").value == plans_a[0].id
+    assert b.selectbox(key="plan_select").value == plans_b[0].id
+    for page in PAGES:  # on every page, after every rerun
+        a.switch_page(f"pages/{page}.py").run()
+        b.switch_page(f"pages/{page}.py").run()
+        assert "Bo Private" not in shown_text(a) and "Ann Private" not in shown_text(b)
+        assert a.query_params["ws"] == ws_a and b.query_params["ws"] == ws_b
+    # A new visitor sees neither.
+    c = visit()
+    assert c.session_state["plan"].team.names() == []
+    assert len(c.selectbox(key="plan_select").options) == 1
+    assert c.selectbox(key="plan_select").value not in {plans_a[0].id, plans_b[0].id}
+
+
+def test_the_link_brings_back_the_workspace_and_shows_once_with_its_note(store: Store) -> None:
+    first = visit()
+    add_member(first, "Ann")
+    ws = first.query_params["ws"]
+    link = first.get_by_key("ws_link")
+    assert [c.value for c in link.caption] == [t("ws_bookmark_note", "en")]
+    assert [c.value for c in link.code] == [f"http://localhost:8501/?ws={ws}"]
+    again = visit("overview", ws=ws)
+    no_exception(again)
+    assert again.session_state["plan"].team.names() == ["Ann"]
+    assert again.query_params["ws"] == ws
+    assert again.selectbox(key="plan_select").value == first.selectbox(key="plan_select").value
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        secrets.token_urlsafe(32),  # well formed, unknown
+        secrets.token_urlsafe(16),  # 128 bits, unknown
+        "short",
+        "a" * 21,
+        "' OR 1=1 --",
+        "",
+        "../../etc/passwd",
+    ],
+    ids=["unknown", "unknown-128", "short", "21", "sql", "empty", "path"],
+)
+def test_a_forged_or_short_link_is_refused_and_a_fresh_start_is_offered(
+    store: Store, token: str
+) -> None:
+    owner = visit()
+    add_member(owner, "Secret Person")
+    at = visit("overview", ws=token)
+    refused(at)
+    assert "Secret Person" not in shown_text(at)
+    at.button(key="ws_invalid_exit").click().run()
+    no_exception(at)
+    fresh = at.query_params["ws"]
+    assert fresh not in (token, owner.query_params["ws"]) and is_token_shaped(fresh)
+    assert at.session_state["plan"].team.names() == []
+    assert [p.name for p in store.list_plans(store.resolve_workspace(fresh))] == ["My plan"]
+
+
+def test_near_misses_of_a_real_link_are_refused(store: Store) -> None:
+    owner = visit()
+    ws = owner.query_params["ws"]
+    share = owner.switch_page("pages/share.py").run()
+    share.button(key="share_create").click().run()
+    share_token = re.search(r"share=([A-Za-z0-9_-]+)", share.get_by_key("share_link").code[0].value)
+    for near in (ws[:-1], ws + "A", ws.swapcase(), ws + "\n", share_token.group(1)):
+        refused(visit("overview", ws=near))
+
+
+def test_replacing_the_link_kills_the_old_one_everywhere(store: Store) -> None:
+    first = visit()
+    add_member(first, "Ann")
+    old = first.query_params["ws"]
+    other_tab = visit("team", ws=old)
+    assert other_tab.session_state["plan"].team.names() == ["Ann"]
+    first.button(key="ws_rotate").click().run()
+    no_exception(first)
+    new = first.query_params["ws"]
+    assert new != old and is_token_shaped(new)
+    assert first.sidebar.success[0].value == t("ws_rotated", "en")
+    assert first.get_by_key("ws_link").code[0].value.endswith(f"?ws={new}")
+    assert first.session_state["plan"].team.names() == ["Ann"]  # same plans, new key
+    add_member(first, "Bo")  # and the tab that rotated keeps saving
+    # The tab that still held the old link is stopped at its next interaction,
+    # before its action runs.
+    other_tab.button(key="plan_new").click().run()
+    refused(other_tab)
+    owner = store.resolve_workspace(new)
+    assert len(store.list_plans(owner)) == 1
+    # A visit with the old link is refused; with the new one it opens the plans.
+    refused(visit("overview", ws=old))
+    assert visit("team", ws=new).session_state["plan"].team.names() == ["Ann", "Bo"]
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        {"env": "1"},
+        {"env": "true"},
+        {"secrets": {"planner": {"shared_workspace": True}}},
+        {"secrets": {"PLANNER_SHARED_WORKSPACE": "yes"}},
+    ],
+    ids=["env-1", "env-true", "secrets-table", "secrets-top"],
+)
+def test_the_operator_may_choose_the_old_shared_mode(monkeypatch, store: Store, how) -> None:
+    if "env" in how:
+        monkeypatch.setenv("PLANNER_SHARED_WORKSPACE", how["env"])
+    extra = {"secrets": how["secrets"]} if "secrets" in how else {}
+    a = open_page("team", lang=None, **extra)
+    add_member(a, "Ann")
+    b = open_page("share", lang=None, **extra)
+    no_exception(b)
+    # One workspace for everybody, and the sidebar says so.
+    assert "ws" not in a.query_params and "ws" not in b.query_params
+    assert b.selectbox(key="plan_select").value == a.selectbox(key="plan_select").value
+    assert b.session_state["plan"].team.names() == ["Ann"]
+    assert [c.value for c in b.get_by_key("ws_shared_note").caption] == [t("ws_shared_mode", "en")]
+    captions = [c.value for c in b.main.caption]
+    assert t("share_local_note", "en") in captions and t("share_intro", "en") not in captions
+    with pytest.raises(KeyError):
+        b.get_by_key("ws_link")
+    assert [p.name for p in store.list_plans("")] == ["My plan"]
+
+
+@pytest.mark.parametrize("value", ["0", "false", "no", ""])
+def test_anything_but_yes_keeps_workspaces_private(monkeypatch, value: str) -> None:
+    monkeypatch.setenv("PLANNER_SHARED_WORKSPACE", value)
+    a, b = visit(), visit()
+    assert a.query_params["ws"] != b.query_params["ws"]
+    with pytest.raises(KeyError):
+        a.get_by_key("ws_shared_note")
+
+
+def test_with_sign_in_nothing_changes(store: Store) -> None:
+    auth = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x"}}
+    at = open_page("team", lang=None, secrets=auth, user={"is_logged_in": True, "email": "a@x.io"})
+    no_exception(at)
+    assert "ws" not in at.query_params
+    for key in ("ws_link", "ws_rotate", "ws_shared_note"):
+        with pytest.raises(KeyError):
+            at.get_by_key(key)
+    assert [p.name for p in store.list_plans("a@x.io")] == ["My plan"]
+    # A ?ws= link means nothing with sign-in: the plans are the user's.
+    forged = open_page(
+        "team",
+        lang=None,
+        secrets=auth,
+        user={"is_logged_in": True, "email": "a@x.io"},
+        query_params={"ws": "x"},
+    )
+    no_exception(forged)
+    assert forged.selectbox(key="plan_select").value == at.selectbox(key="plan_select").value
+
+
+def test_the_old_shared_plans_are_reached_by_the_instance_link_logged_once(
+    store: Store, caplog
+) -> None:
+    team = Team(members=(Member(name="From The Shared Days"),))
+    old = store.create_plan(Plan(name="Old shared plan", team=team))  # owner "", as before
+    caplog.set_level(logging.WARNING, logger="components.plans.config")
+    first = visit()
+    no_exception(first)
+    lines = [r.getMessage() for r in caplog.records if r.name == "components.plans.config"]
+    assert len(lines) == 1 and "shown once" in lines[0]
+    token = re.search(r"\?ws=([A-Za-z0-9_-]+)", lines[0]).group(1)
+    # A new visitor does not get the old plans ...
+    assert "From The Shared Days" not in shown_text(first)
+    assert list(first.selectbox(key="plan_select").options) == ["My plan"]
+    # ... whoever holds the instance link does, and can work on them.
+    holder = visit("team", ws=token)
+    no_exception(holder)
+    assert holder.selectbox(key="plan_select").value == old.id
+    assert holder.session_state["plan"].team.names() == ["From The Shared Days"]
+    add_member(holder, "Ann")
+    assert store.load(old.id).plan.team.names() == ["From The Shared Days", "Ann"]
+    # Printed once: later sessions of the process log nothing more.
+    caplog.clear()
+    visit()
+    assert not [r for r in caplog.records if r.name == "components.plans.config"]
+
+
+def test_a_copy_from_a_share_link_goes_to_the_viewers_own_workspace(store: Store) -> None:
+    owner = visit()
+    add_member(owner, "Ann")
+    share = owner.switch_page("pages/share.py").run()
+    share.button(key="share_create").click().run()
+    token = re.search(r"share=([A-Za-z0-9_-]+)", share.get_by_key("share_link").code[0].value)
+    viewer_ws = visit("overview").query_params["ws"]
+    # The viewer opens the link with their own workspace link beside it.
+    looking = visit("team", share=token.group(1), ws=viewer_ws)
+    no_exception(looking)
+    assert looking.session_state["read_only"] is True
+    assert looking.session_state["plan"].team.names() == ["Ann"]
+    looking.switch_page("pages/coverage.py").run()
+    assert looking.query_params["ws"] == viewer_ws  # kept across pages
+    looking.button(key="plan_copy_shared").click().run()
+    no_exception(looking)
+    assert looking.query_params["ws"] == viewer_ws and "share" not in looking.query_params
+    theirs = store.list_plans(store.resolve_workspace(viewer_ws))
+    assert sorted(p.name for p in theirs) == ["My plan", "My plan (copy)"]
+    assert [
+        p.name for p in store.list_plans(store.resolve_workspace(owner.query_params["ws"]))
+    ] == ["My plan"]
+
+
+def instance_links(caplog) -> list[str]:
+    lines = [r.getMessage() for r in caplog.records if r.name == "components.plans.config"]
+    return [re.search(r"\?ws=([A-Za-z0-9_-]+)", line).group(1) for line in lines]
+
+
+def test_a_lost_instance_link_is_replaced_on_request(monkeypatch, store: Store, caplog) -> None:
+    old_plan = store.create_plan(Plan(name="Old shared plan"))
+    lost = store.instance_workspace()  # made (and logged) by an earlier start
+    monkeypatch.setenv("PLANNER_ROTATE_INSTANCE_LINK", "1")
+    caplog.set_level(logging.WARNING, logger="components.plans.config")
+    visit()
+    [new] = instance_links(caplog)
+    assert new != lost
+    refused(visit("overview", ws=lost))
+    assert visit("team", ws=new).selectbox(key="plan_select").value == old_plan.id
+
+
+def test_shared_mode_logs_no_instance_link(monkeypatch, store: Store, caplog) -> None:
+    store.create_plan(Plan(name="Old shared plan"))
+    monkeypatch.setenv("PLANNER_SHARED_WORKSPACE", "1")
+    caplog.set_level(logging.WARNING, logger="components.plans.config")
+    at = visit()
+    assert instance_links(caplog) == []
+    assert at.session_state["plan"].name == "Old shared plan"  # everybody's plans
