@@ -43,7 +43,8 @@ def test_share(open_app, app_server: AppServer) -> None:
     owner.key("business_model").get_by_text(re.compile(r"^Platform — ")).click()
     expect(owner.main.get_by_role("heading", name=re.compile("Platform"))).to_be_visible()
     owner.wait_idle()
-    expect(owner.key("model_fit_chart").locator(".bartext")).to_have_count(3)
+    # Three models, each with a fit and a resilience bar.
+    expect(owner.key("model_fit_chart").locator(".bartext")).to_have_count(6)
     owner_bars = fit_bars(owner)
 
     owner.nav("share", owner.key("share_create"))
@@ -63,7 +64,7 @@ def test_share(open_app, app_server: AppServer) -> None:
     expect(viewer.key("business_model").get_by_role("radio", checked=True)).to_have_accessible_name(
         re.compile(r"^Platform — ")
     )
-    expect(viewer.key("model_fit_chart").locator(".bartext")).to_have_count(3)
+    expect(viewer.key("model_fit_chart").locator(".bartext")).to_have_count(6)
     assert fit_bars(viewer) == owner_bars
     for radio in viewer.key("business_model").get_by_role("radio").all():
         expect(radio).to_be_disabled()
