@@ -104,7 +104,9 @@ START = Field(
     _start_writer,
 )
 MULTIPLIER = Field(
-    "budget_multiplier", lambda fin, _v: fin.loaded_multiplier, _set("loaded_multiplier", float)
+    "budget_multiplier",
+    lambda fin, _v: fin.loaded_multiplier,
+    _set("loaded_multiplier", convert=float),
 )
 DEFAULT_SALARY = Field(
     "budget_default_salary",

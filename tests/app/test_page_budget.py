@@ -284,3 +284,12 @@ def test_language_switch_and_another_plan_keep_the_inputs_in_step():
     no_exception(at)
     assert at.text_input(key="budget_cash").value == "42,000"
     assert at.text_input(key="budget_burn").value == "0"
+
+
+def test_the_loaded_cost_multiplier_is_saved_and_raises_the_burn(sample_plan):
+    at = budget_page(plan=sample_plan)
+    before = metrics(at)
+    at.number_input(key="budget_multiplier").set_value(1.5).run()
+    no_exception(at)
+    assert finances(at).loaded_multiplier == 1.5
+    assert metrics(at) != before
