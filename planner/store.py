@@ -279,6 +279,28 @@ def _names(names: list[str], limit: int = 3) -> str:
     return shown + (f" +{len(names) - limit}" if len(names) > limit else "")
 
 
+# A change's kind -> its words in the history (literal keys: the strings test sees them).
+CHANGE_TEXT = {
+    "created": "store_change_created",
+    "imported": "store_change_imported",
+    "copied": "store_change_copied",
+    "restored": "store_change_restored",
+    "renamed": "store_change_renamed",
+    "added": "store_change_added",
+    "removed": "store_change_removed",
+    "levels": "store_change_levels",
+    "edited": "store_change_edited",
+    "reordered": "store_change_reordered",
+    "model": "store_change_model",
+    "custom_models": "store_change_custom_models",
+    "lang": "store_change_lang",
+    "notes": "store_change_notes",
+    "finances": "store_change_finances",
+    "self_assessment": "store_change_self_assessment",
+    "self_assessment_added": "store_change_self_assessment_added",
+}
+
+
 def summarize(changes: list[dict], lang: str) -> str:
     """One line for the history view, in the user's language."""
     parts: list[str] = []
@@ -289,10 +311,10 @@ def summarize(changes: list[dict], lang: str) -> str:
             params["names"] = _names(params["names"])
         if kind == "custom_models":
             params = {"names": _names(change["added"] + change["removed"]) or "-"}
-        key = f"store_change_{kind}"
+        key = CHANGE_TEXT.get(str(kind))
         try:
-            parts.append(t(key, lang, **params))
-        except (KeyError, IndexError):  # a kind from a newer release: say something
+            parts.append(t(key, lang, **params) if key else str(kind))
+        except (KeyError, IndexError):  # a change from a newer release: say something
             parts.append(str(kind))
     return "; ".join(parts) if parts else t("store_change_none", lang)
 
