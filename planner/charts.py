@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Collection
 
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -169,8 +170,15 @@ def coverage_radar(report: CoverageReport, catalog: Catalog, lang: str) -> go.Fi
     return fig
 
 
-def coverage_heatmap(team: Team, model: BusinessModel, catalog: Catalog, lang: str) -> go.Figure:
-    """Member x skill levels; the first row is the required level, met cells are ticked."""
+def coverage_heatmap(
+    team: Team,
+    model: BusinessModel,
+    catalog: Catalog,
+    lang: str,
+    stale: Collection[tuple[str, str]] = (),
+) -> go.Figure:
+    """Member x skill levels; the first row is the required level, met cells are ticked,
+    and cells in `stale` ((member name, skill id): a rating not confirmed lately) get ⌛."""
     skills = [s for s in catalog.skill_ids if s in model.requirements] + [
         s for s in catalog.skill_ids if s not in model.requirements
     ]
@@ -187,8 +195,9 @@ def coverage_heatmap(team: Team, model: BusinessModel, catalog: Catalog, lang: s
         z.append(list(levels))
         text.append(
             [
-                f"{lvl}✓" if tgt and lvl >= tgt else str(lvl)
-                for lvl, tgt in zip(levels, targets, strict=True)
+                (f"{lvl}✓" if tgt and lvl >= tgt else str(lvl))
+                + ("⌛" if (member.name, s) in stale else "")
+                for lvl, tgt, s in zip(levels, targets, skills, strict=True)
             ]
         )
     level_names = [catalog.levels[i](lang) for i in range(6)]
