@@ -12,9 +12,9 @@ import streamlit as st
 
 from components.provenance import member_status, stale_days, today
 from components.state import Ctx, update_plan
-from components.ui import md
 from planner.catalog import Catalog
 from planner.domain import Team
+from planner.formatting import md
 from planner.io import COST_COLUMN, TeamImportError, team_from_rows, team_rows
 from planner.ratings import carry_meta, stale_cells
 
