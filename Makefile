@@ -65,13 +65,15 @@ fmt: install-test
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# Two workers (pytest-xdist): the machine has two cores.
 check: install-check lint
-	$(PY) -m pytest tests/unit tests/app -m "not browser"
+	$(PY) -m pytest tests/unit tests/app -m "not browser" -n 2
 
 # PLANNER_REQUIRE_BROWSER: here Chromium was installed, so an export test fails
 # (never skips) when it cannot find it.
 test: install-test system-deps lint
-	PLANNER_REQUIRE_BROWSER=1 $(PY) -m pytest
+	PLANNER_REQUIRE_BROWSER=1 $(PY) -m pytest -m "not browser" -n 2
+	PLANNER_REQUIRE_BROWSER=1 $(PY) -m pytest -m browser
 
 bench: install-test
 	$(PY) bench/coverage.py
