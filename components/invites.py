@@ -329,6 +329,7 @@ def _proposal(ctx: Ctx, proposal: Proposal, team: Team, cat: Catalog, day: date,
         format_func=lambda o: labels.get(o, o),
         key=f"calibration_fields_{proposal.id}",
         help=ctx.t("calibration_pick_help"),
+        placeholder=ctx.t("choose_placeholder"),
     )
     with st.container(horizontal=True, gap="small"):
         st.button(

@@ -83,12 +83,18 @@ def what_if(ctx: Ctx, report: CoverageReport) -> None:
     st.subheader(ctx.t("whatif_title"))
     st.caption(ctx.t("whatif_help"))
     left, right = st.columns(2)
-    leaving = left.multiselect(ctx.t("whatif_leave"), ctx.plan.team.names(), key="whatif_leave")
+    leaving = left.multiselect(
+        ctx.t("whatif_leave"),
+        ctx.plan.team.names(),
+        key="whatif_leave",
+        placeholder=ctx.t("choose_placeholder"),
+    )
     hires = right.multiselect(
         ctx.t("whatif_hire"),
         sorted(ctx.catalog.roles),
         format_func=lambda r: ctx.catalog.roles[r].label(ctx.lang),
         key="whatif_hire",
+        placeholder=ctx.t("choose_placeholder"),
     )
     if not leaving and not hires:
         return
