@@ -99,6 +99,12 @@ def _init_lang() -> None:
 # Widgets whose labels are part of their identity: their pending state is
 # dropped on a language switch so they rebuild from the plan, not a stale copy.
 RESET_ON_LANG = ["team_editor"]
+# What the last upload said belongs to the plan on screen, not to the next one opened.
+# (The uploader's own state stays: dropping it makes the browser send the file again,
+# which would load it into the newly opened plan.)
+UPLOAD_ERROR = "_team_upload_error"
+UPLOAD_RESULT = "_team_upload_result"
+RESET_ON_PLAN = [UPLOAD_ERROR, UPLOAD_RESULT]
 
 
 def _on_lang_change() -> None:

@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.state import Ctx, current_lang, update_plan
+from components.state import UPLOAD_ERROR, UPLOAD_RESULT, Ctx, current_lang, update_plan
 from components.team_editor import reset_editor
 from components.ui import md
 from planner.catalog import DATA_DIR, Catalog
 from planner.domain import Team
 from planner.io import FORMATS, TeamImportError, parse_team, read_team, team_to_bytes
-
-UPLOAD_ERROR = "_team_upload_error"
-UPLOAD_RESULT = "_team_upload_result"
 
 
 def load_sample() -> None:

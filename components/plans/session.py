@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.plans.config import STORE_ERRORS, get_store, problem
-from components.state import PLAN, RESET_ON_LANG, replace_plan
+from components.state import PLAN, RESET_ON_LANG, RESET_ON_PLAN, replace_plan
 from planner.formatting import md_params
 from planner.i18n import pick_lang, t
 from planner.store import Loaded, PlanImportError, Store
@@ -54,7 +54,7 @@ def forget_widgets() -> None:
     from components.team_editor import reset_editor
 
     reset_editor()
-    for key in RESET_ON_LANG:
+    for key in (*RESET_ON_LANG, *RESET_ON_PLAN):
         st.session_state.pop(key, None)
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from planner.catalog import load_catalog
 from planner.domain import Member, Plan, Team
-from planner.io import parse_team
+from planner.io import parse_team, team_to_bytes
 from tests.support.apptest import no_exception, open_page
 
 SOLO = Plan(team=Team(members=(Member(name="Solo Founder", skills={"product.backend": 4}),)))
@@ -70,3 +70,14 @@ def test_skill_columns_name_their_area():
     columns = json.loads(editor.proto.columns)
     assert columns["product.backend"]["label"] == "产品开发 · 后端开发"
     assert columns["market.sales"]["label"].startswith("市场推广 · ")
+
+
+def test_switching_plans_forgets_the_last_upload(sample_team):
+    at = open_page("team")
+    data = team_to_bytes(sample_team, "csv")
+    at.file_uploader(key="team_upload").upload("team.csv", data, "text/csv").run()
+    assert at.success, "the upload said what it loaded"
+    at.button(key="plan_new").click().run()
+    no_exception(at)
+    assert not at.success
+    assert len(at.session_state["plan"].team) == 0
