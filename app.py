@@ -6,6 +6,7 @@
 import pandas  # noqa: F401
 import streamlit as st
 
+from components.layout import responsive_layout
 from components.localize import localize_streamlit
 from components.nav import st_pages
 from components.plans import init_plans, render_plan_sidebar
@@ -26,5 +27,6 @@ with st.sidebar:
     render_language_switch()
     render_plan_sidebar(current_lang())
 localize_streamlit(current_lang())
+responsive_layout()
 mark_routed()
 current.run()

@@ -37,7 +37,7 @@ cols[2].metric(ctx.t("kpi_gap_total"), f"{sum(g.gap for g in gaps):.1f}")
 cols[3].metric(ctx.t("kpi_spof"), len(report.single_points_of_failure()))
 cols[4].metric(ctx.t("kpi_uncovered"), len(report.uncovered()))
 
-left, right = st.columns(2)
+left, right = st.container(key="charts_coverage").columns(2)
 with left:
     show_chart(charts.coverage_radar(report, catalog, ctx.lang), "coverage_radar", ctx)
 with right:
@@ -50,7 +50,7 @@ show_chart(
 if stale:
     st.caption(ctx.t("ratings_stale_caption", count=len(stale), days=stale_days()))
 coverage_csv_download(ctx, report, catalog)
-left, right = st.columns(2)
+left, right = st.container(key="charts_bus_factor").columns(2)
 with left:
     show_chart(charts.bus_factor(report, catalog, ctx.lang), "bus_factor", ctx)
 with right:

@@ -321,7 +321,8 @@ def bus_factor(report: CoverageReport, catalog: Catalog, lang: str) -> go.Figure
         )
     )
     most = max((max(s.experts, s.experts_needed) for s in skills), default=1)
-    fig.update_xaxes(title=t("axis_experts", lang), dtick=1, range=[0, most + 4])
+    # Room right of the longest bar for its "name, name (2 of 2)" label on narrow screens.
+    fig.update_xaxes(title=t("axis_experts", lang), dtick=1, range=[0, most + 5.5])
     fig.update_yaxes(autorange="reversed")
     return _layout(fig, t("chart_bus_title", lang), height=max(300, 120 + 30 * len(skills)))
 

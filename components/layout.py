@@ -1,0 +1,23 @@
+"""Layout that holds on narrow screens (a laptop split in two, a tablet: ~800 px).
+
+Streamlit keeps columns side by side down to 640 px of viewport, so with the sidebar
+open two charts get ~240 px each and their labels and export controls are cut. Rows
+of columns may wrap instead: a column never gets narrower than a metric needs, and a
+column that holds a chart (inside a container keyed ``charts_…``) not narrower than a
+chart stays readable. Only constant CSS goes into the page.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+RESPONSIVE_CSS = (
+    '[data-testid="stHorizontalBlock"] {flex-wrap: wrap}'
+    '[data-testid="stHorizontalBlock"] [data-testid="stColumn"] {min-width: min(100%, 9rem)}'
+    '[class*="st-key-charts_"] [data-testid="stHorizontalBlock"] [data-testid="stColumn"] '
+    "{min-width: min(100%, 26rem)}"
+)
+
+
+def responsive_layout() -> None:
+    st.html(f"<style>{RESPONSIVE_CSS}</style>")
