@@ -213,7 +213,8 @@ def runway_section(ctx: Ctx, summary: BudgetSummary) -> None:
     if summary.today.projection.runway is not None or summary.plan.projection.runway is not None:
         today = summary.today.projection.runway or horizon
         plan = summary.plan.projection.runway or horizon
-        delta = f"{plan - today:+.1f}"
+        change = round(plan - today, 1)
+        delta = f"{change:+.1f}" if change else None  # no change: no arrow, no colour
     cols[2].metric(
         ctx.t("budget_kpi_runway_plan"),
         runway_text(summary.plan.projection.runway, horizon, ctx.lang),

@@ -44,7 +44,8 @@ def _layout(title: str, height: int, **extra: object) -> dict:
         "height": height,
         "margin": {"l": 10, "r": 10, "t": 70, "b": 10},
         "template": _TEMPLATE,
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+        # Below the plot: a long title and the legend never meet on a narrow screen.
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.35, "xanchor": "left", "x": 0},
         **extra,
     }
 
@@ -214,7 +215,7 @@ def scenario_compare(outlooks: list[Outlook], market: str, lang: str) -> go.Figu
             for text, (lo, hi) in zip(titles, domains, strict=True)
         ],
     )
-    layout["legend"] = {**layout["legend"], "y": 1.08}
+    layout["legend"] = {**layout["legend"], "yanchor": "bottom", "y": 1.08}
     return go.Figure({"data": traces, "layout": layout})
 
 
