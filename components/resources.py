@@ -6,11 +6,20 @@ Nothing heavy is imported here; a model loads in its holder's background thread.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import streamlit as st
 
-from planner.textgen.config import TextgenConfig
+from components.settings import secret
+from planner.textgen.config import TextgenConfig, load_config
 from planner.textgen.holder import ModelHolder
 from planner.textgen.run import Engine, SlotPool
+
+
+def textgen_config() -> TextgenConfig:
+    """Env vars over the `[textgen]` secrets table; ValueError names a bad setting."""
+    table = secret("textgen")
+    return load_config(secrets=dict(table) if isinstance(table, Mapping) else {})
 
 
 @st.cache_resource(show_spinner=False)
@@ -20,9 +29,28 @@ def slot_pool(size: int, max_queue: int) -> SlotPool:
 
 
 @st.cache_resource(show_spinner=False)
-def model_holder(spec: str, config: TextgenConfig) -> ModelHolder:
-    """The shared model for spec; it loads in the background on first use."""
-    return ModelHolder(spec, config, slot_pool(config.max_concurrent, config.max_queue))
+def model_holder(spec: str, config: TextgenConfig, engine: str) -> ModelHolder:
+    """The shared model for spec on a local engine (one of ENGINES).
+
+    It loads in the background once started (start_model_load or the page)."""
+    return ModelHolder(spec, config, slot_pool(config.max_concurrent, config.max_queue), engine)
+
+
+@st.cache_resource(show_spinner=False)
+def start_model_load() -> ModelHolder | None:
+    """Start loading the configured model, once per server process (app.py calls this).
+
+    The first script run of the process starts it, whichever page it shows, so the
+    model is ready (about a second from the warm cache) before anyone opens the
+    generation page. A bad configuration is left for that page to explain.
+    """
+    try:
+        config = textgen_config()
+    except ValueError:
+        return None
+    holder = model_holder(config.model, config, config.engine)
+    holder.start()
+    return holder
 
 
 @st.cache_resource(show_spinner=False)

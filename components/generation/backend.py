@@ -1,81 +1,103 @@
-"""The generation page's first section: configuration, backend choice and model loading."""
+"""The generation page's first section: configuration, backend and engine, model loading.
+
+Nothing here waits for the model: the section shows the shared load's progress in a
+fragment that refreshes itself, and the rest of the page (prompt, presets, settings)
+renders at once. When the model is ready the fragment reruns the page, and Run is
+enabled.
+"""
 
 from __future__ import annotations
-
-from collections.abc import Mapping
 
 import streamlit as st
 
 from components.generation.session import message
-from components.resources import model_holder, remote_engine
-from components.settings import secret
+from components.resources import model_holder, remote_engine, textgen_config
 from components.state import Ctx
-from planner.formatting import md
-from planner.textgen.config import EMBEDDED, TextgenConfig, load_config
+from planner.textgen.config import EMBEDDED, ENGINES, TextgenConfig
 from planner.textgen.errors import TextgenError
 from planner.textgen.holder import ModelHolder
 from planner.textgen.run import Engine
 
+__all__ = ["backend_section", "textgen_config"]
 
-def textgen_config() -> TextgenConfig:
-    """Env vars over the `[textgen]` secrets table; ValueError names a bad setting."""
-    table = secret("textgen")
-    return load_config(secrets=dict(table) if isinstance(table, Mapping) else {})
+PROGRESS_REFRESH_S = 0.5
+SOURCES = {
+    "gguf": "gen_source_gguf",
+    "cache": "gen_source_cache",
+    "folder": "gen_source_folder",
+    "hub": "gen_source_hub",
+    "onnx": "gen_source_onnx",
+}
+ENGINE_LABELS = {"onnx": "gen_engine_onnx", "transformers": "gen_engine_transformers"}
 
 
 def _loaded_line(ctx: Ctx, holder: ModelHolder) -> str:
     lm = holder.loaded
     return ctx.t(
         "gen_loaded",
-        model=md(lm.name),
-        source=ctx.t(f"gen_source_{lm.source}"),
+        model=lm.name,
+        source=ctx.t(SOURCES.get(lm.source, "gen_source_cache")),
         seconds=f"{lm.load_s:.1f}",
     )
 
 
-def _show_loading(ctx: Ctx, holder: ModelHolder) -> bool:
-    """Start or watch the shared load; True once the model is ready."""
+@st.fragment(run_every=PROGRESS_REFRESH_S)
+def _progress(ctx: Ctx, holder: ModelHolder) -> None:
+    """The shared load's steps and the time left; reruns the page once it is over."""
+    if holder.ready or holder.failed:
+        st.rerun()
+    with st.status(ctx.t("gen_loading", model=holder.spec), expanded=True):
+        for key, params in list(holder.lines):
+            st.write(ctx.t(key, **params))
+        eta = holder.eta_s()
+        if eta is not None:
+            left, measured = eta
+            key = "gen_load_eta" if measured else "gen_load_eta_typical"
+            st.caption(ctx.t(key, seconds=f"{max(1, round(left))}"))
+
+
+def _watch(ctx: Ctx, holder: ModelHolder) -> bool:
+    """Start or watch the shared load without waiting; True once the model is ready."""
     holder.start()
     if holder.ready:
+        st.caption(_loaded_line(ctx, holder))
         return True
-    if holder.failed:
-        return False
-    with st.status(ctx.t("gen_loading", model=holder.spec), expanded=True) as status:
-        shown = 0
-        while True:
-            finished = holder.wait(0.25)
-            for key, params in holder.lines[shown:]:
-                status.write(ctx.t(key, **params))
-            shown = len(holder.lines)
-            if finished:
-                break
-        if holder.error is not None:
-            status.update(label=ctx.t("gen_load_failed", model=holder.spec), state="error")
-            return False
-        status.update(label=_loaded_line(ctx, holder), state="complete", expanded=False)
-    return True
+    if not holder.failed:
+        _progress(ctx, holder)
+    return False
 
 
-def _local_holder(ctx: Ctx, config: TextgenConfig) -> ModelHolder | None:
-    """The holder of the chosen model, or of the embedded one when that fails."""
+def _local_holder(ctx: Ctx, config: TextgenConfig, engine: str) -> tuple[ModelHolder, bool]:
+    """The holder of the chosen model (or of the embedded one when that fails), and
+    whether it was ready when the section was drawn: a load that ends during this run
+    is picked up by the progress fragment's rerun, so the page never shows both the
+    loading box and an enabled Run."""
     spec = (st.session_state["gen_model"] or "").strip() or EMBEDDED
-    holder = model_holder(spec, config)
-    # The status box of a load in this run already says "ready"; say it once.
-    was_ready = holder.ready
-    if _show_loading(ctx, holder):
-        if was_ready:
-            st.caption(_loaded_line(ctx, holder))
-        return holder
+    holder = model_holder(spec, config, engine)
+    ready = _watch(ctx, holder)
+    if ready or not holder.failed:
+        return holder, ready
     st.error(message(ctx, holder.error))
     if spec == EMBEDDED:
-        return None
+        return holder, False
     st.info(ctx.t("gen_fallback_embedded"))
-    fallback = model_holder(EMBEDDED, config)
-    return fallback if _show_loading(ctx, fallback) else None
+    fallback = model_holder(EMBEDDED, config, engine)
+    return fallback, _watch(ctx, fallback)
+
+
+def _engine_picker(ctx: Ctx) -> str:
+    engine = st.selectbox(
+        ctx.t("gen_engine_label"),
+        ENGINES,
+        key="gen_engine",
+        format_func=lambda name: ctx.t(ENGINE_LABELS[name]),
+        help=ctx.t("gen_engine_help"),
+    )
+    return engine if engine in ENGINES else ENGINES[0]
 
 
 def backend_section(ctx: Ctx, config: TextgenConfig) -> tuple[Engine | None, ModelHolder | None]:
-    """The engine runs go to (None: none usable), and the local model's holder if local."""
+    """The engine runs go to (None: not ready or none usable), and the local model's holder."""
     st.subheader(ctx.t("gen_section_model"))
     backend = "local"
     if config.remote_configured:
@@ -94,9 +116,15 @@ def backend_section(ctx: Ctx, config: TextgenConfig) -> tuple[Engine | None, Mod
             or "local"
         )
     if backend == "local":
-        st.text_input(ctx.t("gen_model_label"), key="gen_model", help=ctx.t("gen_model_help"))
-        holder = _local_holder(ctx, config)
-        return (holder.engine if holder else None), holder
+        left, right = st.columns([3, 2])
+        with left:
+            st.text_input(ctx.t("gen_model_label"), key="gen_model", help=ctx.t("gen_model_help"))
+        with right:
+            engine = _engine_picker(ctx)
+        holder, ready = _local_holder(ctx, config, engine)
+        if ready and holder.engine_used != engine:
+            st.info(ctx.t("gen_engine_fell_back", model=holder.spec))
+        return (holder.engine if ready else None), holder
     try:
         return remote_engine(config), None
     except TextgenError as exc:

@@ -1,10 +1,13 @@
 """The generation page's next-token view: what a model computes before it samples.
 
 It asks the model's holder for candidates and per-position predictions; it never
-touches the tokenizer or imports torch.
+touches the tokenizer or imports torch. The numbers are exact fp32 logits from a
+transformers model whichever engine generates (the holder loads it on first use).
 """
 
 from __future__ import annotations
+
+import contextlib
 
 import streamlit as st
 
@@ -16,10 +19,18 @@ from planner.textgen.figures import next_token_figure, visible_token
 from planner.textgen.holder import ModelHolder
 
 
+def _exact_loading(ctx: Ctx, holder: ModelHolder) -> contextlib.AbstractContextManager:
+    """A spinner while the fp32 model loads for its first question (ONNX engine)."""
+    if holder.exact_ready:
+        return contextlib.nullcontext()
+    return st.spinner(ctx.t("gen_next_loading_exact"))
+
+
 def _candidates(ctx: Ctx, holder: ModelHolder) -> None:
     if st.button(ctx.t("gen_next_button"), key="gen_next_run"):
         try:
-            st.session_state[NEXT] = holder.next_token_candidates(current_request(), k=10)
+            with _exact_loading(ctx, holder):
+                st.session_state[NEXT] = holder.next_token_candidates(current_request(), k=10)
         except TextgenError as exc:
             st.session_state.pop(NEXT, None)
             st.error(message(ctx, exc))
@@ -53,9 +64,10 @@ def _argmax(ctx: Ctx, holder: ModelHolder) -> None:
     st.text_input(ctx.t("gen_argmax_text"), key="gen_argmax_text", max_chars=300)
     if st.button(ctx.t("gen_argmax_button"), key="gen_argmax_run"):
         try:
-            st.session_state[ARGMAX] = holder.argmax_per_position(
-                st.session_state["gen_argmax_text"]
-            )
+            with _exact_loading(ctx, holder):
+                st.session_state[ARGMAX] = holder.argmax_per_position(
+                    st.session_state["gen_argmax_text"]
+                )
         except TextgenError as exc:
             st.session_state.pop(ARGMAX, None)
             st.error(message(ctx, exc))
@@ -71,8 +83,11 @@ def next_token_section(ctx: Ctx, holder: ModelHolder | None) -> None:
     """Needs the local model: a remote server gives no logits."""
     st.subheader(ctx.t("gen_section_next"))
     st.caption(ctx.t("gen_next_intro"))
-    if holder is None or not holder.ready:
+    if holder is None:
         st.info(ctx.t("gen_next_needs_local"))
+        return
+    if not holder.ready:
+        st.info(ctx.t("gen_next_wait_model"))
         return
     _candidates(ctx, holder)
     _argmax(ctx, holder)

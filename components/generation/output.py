@@ -13,6 +13,17 @@ from planner.formatting import md_params
 from planner.textgen.run import GenerationRun
 from planner.textgen.runcard import card_json, run_card, run_markdown
 
+# Literal keys, so every string the page shows can be checked (tests/unit/test_i18n.py).
+FINISH_LABELS = {
+    "length": "gen_finish_length",
+    "eos": "gen_finish_eos",
+    "stop_sequence": "gen_finish_stop_sequence",
+    "stopped": "gen_finish_stopped",
+    "abandoned": "gen_finish_abandoned",
+    "timeout": "gen_finish_timeout",
+    "error": "gen_finish_error",
+}
+
 
 def _stream(run: GenerationRun, box, ctx: Ctx) -> Iterator[str]:
     """Text chunks for st.write_stream; the queue position goes to box meanwhile."""
@@ -84,7 +95,7 @@ def _show_result(ctx: Ctx, run: GenerationRun) -> None:
         st.error(message(ctx, run.error))
     if run.metrics is None:
         return
-    st.caption(ctx.t(f"gen_finish_{run.metrics.finish_reason}"))
+    st.caption(ctx.t(FINISH_LABELS.get(run.metrics.finish_reason, "gen_finish_error")))
     _metrics(ctx, run)
     _downloads(ctx, run, _remember(run))
 

@@ -18,6 +18,10 @@ from planner.textgen.presets import PRESETS
 from planner.textgen.run import Engine
 from planner.textgen.settings import RANGES
 
+# Literal keys, so every string the page shows can be checked (tests/unit/test_i18n.py).
+PRESET_LABELS = {"job": "gen_preset_job", "pitch": "gen_preset_pitch", "risks": "gen_preset_risks"}
+MODE_LABELS = {"chat": "gen_mode_chat", "completion": "gen_mode_completion"}
+
 
 def prompt_section(ctx: Ctx, config: TextgenConfig) -> None:
     st.subheader(ctx.t("gen_section_prompt"))
@@ -26,7 +30,7 @@ def prompt_section(ctx: Ctx, config: TextgenConfig) -> None:
         ctx.t("gen_preset_label"),
         PRESETS,
         key="gen_preset",
-        format_func=lambda kind: ctx.t(f"gen_preset_{kind}"),
+        format_func=lambda kind: ctx.t(PRESET_LABELS[kind]),
     )
     right.button(
         ctx.t("gen_preset_apply"), key="gen_preset_apply", on_click=apply_preset, args=(ctx,)
@@ -36,7 +40,7 @@ def prompt_section(ctx: Ctx, config: TextgenConfig) -> None:
         ["chat", "completion"],
         key="gen_mode",
         horizontal=True,
-        format_func=lambda mode: ctx.t(f"gen_mode_{mode}"),
+        format_func=lambda mode: ctx.t(MODE_LABELS[mode]),
     )
     if st.session_state["gen_mode"] == "chat":
         st.text_input(ctx.t("gen_system_label"), key="gen_system")

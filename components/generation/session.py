@@ -14,7 +14,7 @@ import streamlit as st
 
 from components.state import Ctx
 from planner.formatting import md, md_params
-from planner.textgen.config import TextgenConfig
+from planner.textgen.config import ENGINES, TextgenConfig
 from planner.textgen.errors import TextgenError
 from planner.textgen.presets import PRESETS, preset
 from planner.textgen.run import GenerationRun
@@ -73,6 +73,7 @@ def init_state(ctx: Ctx, config: TextgenConfig) -> None:
     )
     state = st.session_state
     state.setdefault("gen_model", config.model)
+    state.setdefault("gen_engine", config.engine)
     state.setdefault("gen_mode", "chat")
     state.setdefault("gen_preset", PRESETS[0])
     for key, value in settings_to_state(defaults).items():
@@ -117,6 +118,9 @@ def load_card(config: TextgenConfig) -> None:
         **settings_to_state(settings),
     )
     notices = [("success", "gen_card_loaded", {})]
+    # Greedy text depends on the engine (int4 or fp32 weights): repeat the card's.
+    if card.get("backend") == "local" and card.get("engine") in ENGINES:
+        st.session_state["gen_engine"] = card["engine"]
     spec = str(card.get("model_spec") or card.get("model") or "")
     current = st.session_state.get("gen_model", "")
     if card.get("backend") == "local" and spec and spec != current:

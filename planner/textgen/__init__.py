@@ -1,8 +1,9 @@
 """Text generation engine: model resolution, backends, streaming, metrics.
 
 Light to import: torch and transformers are imported only by `planner.textgen.local`
-(and `planner.textgen.loader`), which callers import when a model is loaded or a
-generation runs. Nothing here imports streamlit.
+(and `planner.textgen.loader`), onnxruntime-genai only by `planner.textgen.ortgenai`
+(the default engine, which needs no torch), when a model is loaded or a generation
+runs. Nothing here imports streamlit.
 """
 
 import os

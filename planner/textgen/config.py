@@ -15,6 +15,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 EMBEDDED = "embedded"
 ENV_PREFIX = "PLANNER_TEXTGEN_"
+# Local engines: ONNX Runtime GenAI (int4 weights, the fast default) and transformers
+# (fp32, exact logits; the next-token and attention views always use it).
+ENGINES = ("onnx", "transformers")
+DEFAULT_ENGINE = "onnx"
+# Weights of the ONNX engine: int4 is the fastest; int8 keeps closer to fp32 greedy text
+# (docs/generation.md has both measured).
+ONNX_PRECISIONS = ("int4", "int8")
 
 
 def _default_concurrency() -> int:
@@ -25,6 +32,8 @@ def _default_concurrency() -> int:
 @dataclass(frozen=True)
 class TextgenConfig:
     model: str = EMBEDDED
+    engine: str = DEFAULT_ENGINE  # local engine, one of ENGINES
+    onnx_precision: str = ONNX_PRECISIONS[0]  # weights of the ONNX engine
     cache_dir: Path = field(default_factory=lambda: ROOT / "var" / "textgen-cache")
     max_new_tokens_cap: int = 512
     default_max_new_tokens: int = 96
@@ -94,6 +103,14 @@ def load_config(
                 if str(exc).startswith(ENV_PREFIX):
                     raise
                 raise ValueError(f"{ENV_PREFIX}{name.upper()}: {exc}") from exc
+    for name, allowed in (("engine", ENGINES), ("onnx_precision", ONNX_PRECISIONS)):
+        if name in values:
+            value = values[name] = str(values[name]).lower()
+            if value not in allowed:
+                choices = ", ".join(allowed)
+                raise ValueError(
+                    f"{ENV_PREFIX}{name.upper()}: expected one of {choices}, got {value!r}"
+                )
     config = TextgenConfig(**values)
     if config.max_concurrent < 1:
         raise ValueError(f"{ENV_PREFIX}MAX_CONCURRENT: must be at least 1")

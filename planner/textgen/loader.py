@@ -79,11 +79,10 @@ def _dist_version(name: str) -> str:
 
 def gguf_cache_dir(gguf: Path, config: TextgenConfig) -> Path:
     """Cache entry of a GGUF file: named by file name, size and the transformers version."""
-    import transformers
-
+    # The installed version from its metadata: `import transformers` imports torch (seconds).
     stat = gguf.stat()
     stem = gguf.stem.lower().replace(".", "-")
-    return config.cache_dir / f"{stem}-{stat.st_size}-tf{transformers.__version__}"
+    return config.cache_dir / f"{stem}-{stat.st_size}-tf{_dist_version('transformers')}"
 
 
 def _context_window(model: object, tokenizer: object) -> int:
@@ -143,13 +142,38 @@ def _dequantize_to(gguf: Path, target: Path) -> tuple[dict, object, object]:
     return meta, model, tokenizer
 
 
-def _load_gguf(gguf: Path, config: TextgenConfig, progress: Progress) -> tuple:
-    """(model, tokenizer, source, meta): from the cache if sound, else dequantized and cached."""
-    entry = gguf_cache_dir(gguf, config)
+def _clear_stale_temps(config: TextgenConfig) -> None:
     for stale in cache.stale_temp_dirs(config.cache_dir):
         # Left by a process that died mid-write; old enough not to be in progress.
         if time.time() - stale.stat().st_mtime > 3600:
             cache.remove(stale)
+
+
+def _dequantize_into(entry: Path, gguf: Path, progress: Progress) -> tuple:
+    """(model, tokenizer, manifest): gguf dequantized now and cached at entry if possible."""
+    progress("gen_load_step_dequant", file=gguf.name)
+    loaded: dict = {}
+
+    def fill(tmp: Path) -> dict:
+        meta, loaded["model"], loaded["tokenizer"] = _dequantize_to(gguf, tmp)
+        return meta
+
+    try:
+        manifest = cache.build(entry, fill)
+        progress("gen_load_step_saved", path=str(entry))
+    except OSError as exc:
+        # A read-only or full disk costs the next start 13 s, not this one its model.
+        progress("gen_load_step_nocache", reason=str(exc)[:200])
+        if "model" not in loaded:
+            raise
+        manifest = {"meta": {"gguf": gguf.name}}
+    return loaded["model"], loaded["tokenizer"], manifest
+
+
+def _load_gguf(gguf: Path, config: TextgenConfig, progress: Progress) -> tuple:
+    """(model, tokenizer, source, meta): from the cache if sound, else dequantized and cached."""
+    entry = gguf_cache_dir(gguf, config)
+    _clear_stale_temps(config)
     if entry.exists():
         progress("gen_load_step_cache", path=str(entry))
         try:
@@ -175,23 +199,53 @@ def _load_gguf(gguf: Path, config: TextgenConfig, progress: Progress) -> tuple:
         except (cache.CacheCorrupt, OSError, ValueError) as exc:
             progress("gen_load_step_corrupt", reason=str(exc)[:200])
             cache.remove(entry)
-    progress("gen_load_step_dequant", file=gguf.name)
-    loaded: dict = {}
+    model, tokenizer, manifest = _dequantize_into(entry, gguf, progress)
+    return model, tokenizer, "gguf", manifest.get("meta", {})
 
-    def fill(tmp: Path) -> dict:
-        meta, loaded["model"], loaded["tokenizer"] = _dequantize_to(gguf, tmp)
-        return meta
 
-    try:
-        manifest = cache.build(entry, fill)
-        progress("gen_load_step_saved", path=str(entry))
-    except OSError as exc:
-        # A read-only or full disk costs the next start 13 s, not this one its model.
-        progress("gen_load_step_nocache", reason=str(exc)[:200])
-        if "model" not in loaded:
-            raise
-        manifest = {"meta": {"gguf": gguf.name}}
-    return loaded["model"], loaded["tokenizer"], "gguf", manifest.get("meta", {})
+def gguf_folder(gguf: Path, config: TextgenConfig, progress: Progress | None = None) -> tuple:
+    """(folder, source, meta): the GGUF's dequantized transformers folder, checked or built.
+
+    For engines that convert the transformers weights further (planner.textgen.onnx):
+    a sound cache entry is only checked (sizes and sha256), not loaded; a missing or
+    broken one is rebuilt. OSError when it cannot be written (the model is not kept).
+    """
+    progress = progress or _quiet
+    entry = gguf_cache_dir(gguf, config)
+    _clear_stale_temps(config)
+    if entry.exists():
+        progress("gen_load_step_cache", path=str(entry))
+        try:
+            manifest = cache.verify(entry)
+            return entry, "cache", manifest.get("meta", {})
+        except (cache.CacheCorrupt, OSError) as exc:
+            progress("gen_load_step_corrupt", reason=str(exc)[:200])
+            cache.remove(entry)
+    model, _tokenizer, manifest = _dequantize_into(entry, gguf, progress)
+    del model  # 0.5 GB: the caller loads what it built from the folder
+    if not (entry / cache.MANIFEST).is_file():
+        raise OSError(f"could not write the cache entry {entry}")
+    return entry, "gguf", manifest.get("meta", {})
+
+
+def gguf_identity(spec: str, gguf: Path, meta: dict) -> tuple[str, str]:
+    """(name, revision) of a GGUF model: what the page, metrics and run cards show."""
+    name = EMBEDDED_NAME if spec == EMBEDDED else gguf.name
+    version = f"{EMBEDDED_DIST}=={_dist_version(EMBEDDED_DIST)} " if spec == EMBEDDED else ""
+    return name, f"{version}{gguf.name} sha256:{str(meta.get('gguf_sha256', '?'))[:16]}"
+
+
+def gguf_path(spec: str) -> Path | None:
+    """The GGUF file of spec ("embedded" or a .gguf path), or None for other specs."""
+    spec = (spec or "").strip() or EMBEDDED
+    if spec == EMBEDDED:
+        return embedded_gguf()
+    if spec.lower().endswith(".gguf"):
+        gguf = Path(spec).expanduser()
+        if not gguf.is_file():
+            raise ModelLoadError("gen_err_model_missing", model=spec)
+        return gguf
+    return None
 
 
 def quantize_int8(model: object) -> object:
@@ -217,11 +271,7 @@ def load_model(
             if not gguf.is_file():
                 raise ModelLoadError("gen_err_model_missing", model=spec)
             model, tokenizer, source, meta = _load_gguf(gguf, config, progress)
-            name = EMBEDDED_NAME if spec == EMBEDDED else gguf.name
-            version = (
-                f"{EMBEDDED_DIST}=={_dist_version(EMBEDDED_DIST)} " if spec == EMBEDDED else ""
-            )
-            revision = f"{version}{gguf.name} sha256:{str(meta.get('gguf_sha256', '?'))[:16]}"
+            name, revision = gguf_identity(spec, gguf, meta)
         elif Path(spec).expanduser().is_dir():
             progress("gen_load_step_folder", path=spec)
             model, tokenizer = _load_folder(Path(spec).expanduser(), local_only=True)

@@ -13,8 +13,6 @@ engine:
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass
 from functools import lru_cache
 
 import torch
@@ -33,14 +31,18 @@ from transformers.generation.streamers import BaseStreamer
 
 from planner.textgen.errors import TextgenError
 from planner.textgen.loader import LoadedModel
-from planner.textgen.run import GenerationRun, StopFilter
+from planner.textgen.prompting import (
+    TOKENIZER_LOCK,
+    PreparedPrompt,
+    TextStream,
+    prepare,
+    prompt_ids,
+)
+from planner.textgen.run import GenerationRun
 from planner.textgen.settings import GenRequest, GenSettings
 
-# A fast tokenizer is one Rust object behind PyO3 borrow checks, and transformers
-# re-sets its truncation state on calls: two threads tokenizing at once can fail
-# with "RuntimeError: Already borrowed" (huggingface/transformers#47085). Runs and
-# sessions share the tokenizer, so every call here takes this lock (microseconds).
-TOKENIZER_LOCK = threading.RLock()
+# Prompt preparation moved to planner.textgen.prompting; importable from here too.
+__all__ = ["LocalBackend", "PreparedPrompt", "prepare", "prompt_ids"]
 
 
 class SeededSampler(LogitsProcessor):
@@ -74,35 +76,18 @@ class RunStreamer(BaseStreamer):
     """Decodes new tokens incrementally into the run's text."""
 
     def __init__(self, tokenizer: object, run: GenerationRun, stops: tuple[str, ...]) -> None:
-        self.tokenizer = tokenizer
-        self.run = run
-        self.filter = StopFilter(stops)
-        self.ids: list[int] = []
-        self.shown = ""
+        self.text = TextStream(tokenizer, run, stops)
+        self.filter = self.text.filter
         self._prompt_seen = False
 
     def put(self, value: torch.Tensor) -> None:
         if not self._prompt_seen:  # generate first sends the prompt
             self._prompt_seen = True
             return
-        new = value.reshape(-1).tolist()
-        self.ids.extend(new)
-        self.run.count_tokens(len(new))
-        with TOKENIZER_LOCK:
-            text = self.tokenizer.decode(self.ids, skip_special_tokens=True)
-        # A multi-byte character split across tokens decodes to U+FFFD until complete.
-        if text.endswith("\ufffd") or not text.startswith(self.shown):
-            return
-        piece, self.shown = text[len(self.shown) :], text
-        self.run.emit(self.filter.feed(piece))
+        self.text.add(value.reshape(-1).tolist())
 
     def end(self) -> None:
-        with TOKENIZER_LOCK:
-            text = self.tokenizer.decode(self.ids, skip_special_tokens=True)
-        if text.startswith(self.shown) and len(text) > len(self.shown):
-            self.run.emit(self.filter.feed(text[len(self.shown) :]))
-            self.shown = text
-        self.run.emit(self.filter.flush())
+        self.text.end()
 
 
 class RunStop(StoppingCriteria):
@@ -115,42 +100,9 @@ class RunStop(StoppingCriteria):
         return torch.full((input_ids.shape[0],), stop, dtype=torch.bool)
 
 
-@dataclass(frozen=True)
-class PreparedPrompt:
-    ids: list[int]
-    dropped: int  # tokens cut from the left to fit the context window
-
-
-def prompt_ids(lm: LoadedModel, request: GenRequest) -> list[int]:
-    """Token ids of the prompt: chat template (with optional system) or plain text."""
-    tokenizer = lm.tokenizer
-    if request.mode == "chat" and lm.has_chat_template:
-        messages = []
-        if request.system.strip():
-            messages.append({"role": "system", "content": request.system})
-        messages.append({"role": "user", "content": request.prompt})
-        with TOKENIZER_LOCK:
-            ids = tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=True)
-        if isinstance(ids, dict) or hasattr(ids, "keys"):  # BatchEncoding in newer versions
-            ids = ids["input_ids"]
-        return list(ids)
-    with TOKENIZER_LOCK:
-        return list(tokenizer(request.prompt, add_special_tokens=True)["input_ids"])
-
-
-def prepare(lm: LoadedModel, request: GenRequest) -> PreparedPrompt:
-    """Prompt ids that leave room for max_new_tokens in the context window."""
-    ids = prompt_ids(lm, request)
-    budget = lm.context_window - request.settings.max_new_tokens
-    if budget < 1:
-        raise TextgenError("gen_err_context", window=lm.context_window)
-    if len(ids) > budget:
-        return PreparedPrompt(ids[-budget:], len(ids) - budget)
-    return PreparedPrompt(ids, 0)
-
-
 class LocalBackend:
     name = "local"
+    engine = "transformers"
 
     def __init__(self, lm: LoadedModel) -> None:
         self.lm = lm

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from planner.catalog import Catalog
-from planner.coverage import CoverageReport, analyze
+from planner.coverage import CoverageReport, analyze, percent
 from planner.domain import BusinessModel, Plan
 from planner.hiring import plan_hires
 from planner.i18n import t
 
 PRESETS = ("job", "pitch", "risks")
 _SEP = {"en": ", ", "zh": "、"}
-
-
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0%}"
 
 
 def _description(model: BusinessModel, lang: str) -> str:
@@ -24,7 +20,7 @@ def _skill_cover(report: CoverageReport, skill_ids: tuple[str, ...], lang: str) 
     values = [report.skills[s].coverage for s in skill_ids if s in report.skills]
     if not values:
         return t("gen_tpl_not_required", lang)
-    return _pct(sum(values) / len(values))
+    return percent(sum(values) / len(values))
 
 
 def strongest_areas(report: CoverageReport, catalog: Catalog, lang: str, n: int = 2) -> list[str]:
@@ -48,7 +44,7 @@ def preset(
     params = {
         "model": model.label(lang),
         "description": _description(model, lang),
-        "fit": _pct(report.fit),
+        "fit": percent(report.fit),
     }
     if kind == "job":
         steps = plan_hires(plan.team, model, catalog.roles, max_hires=1)

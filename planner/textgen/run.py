@@ -102,6 +102,8 @@ class GenerationRun:
         self.model_name = backend.model_name
         self.revision = backend.revision
         self.model_spec = str(getattr(backend, "model_spec", backend.model_name))
+        # The local engine ("onnx", "transformers"); a server's backend name otherwise.
+        self.engine = str(getattr(backend, "engine", backend.name))
         self.stop_event = threading.Event()
         self.notices: list[tuple[str, dict]] = []
         self.error: TextgenError | None = None

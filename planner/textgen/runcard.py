@@ -19,6 +19,7 @@ def run_card(run: GenerationRun) -> dict:
         "id": run.id,
         "created": datetime.fromtimestamp(run.created, UTC).isoformat(timespec="seconds"),
         "backend": run.backend_name,
+        "engine": run.engine,
         "model": run.model_name,
         "model_spec": run.model_spec,
         "revision": run.revision,
@@ -59,7 +60,8 @@ def run_markdown(card: dict) -> str:
     lines = [
         f"# Text generation — {card.get('model')}",
         "",
-        f"- backend: {card.get('backend')}; model: {card.get('model')} ({card.get('revision')})",
+        f"- backend: {card.get('backend')} ({card.get('engine')}); model: {card.get('model')} "
+        f"({card.get('revision')})",
         f"- mode: {card.get('mode')}; created: {card.get('created')}",
         "- settings: " + ", ".join(f"{k}={v!r}" for k, v in settings.items()),
     ]

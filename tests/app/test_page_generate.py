@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,6 +21,7 @@ from planner.domain import Plan
 from planner.formatting import md
 from planner.hiring import plan_hires
 from planner.io import read_team
+from planner.textgen.config import load_config
 from planner.textgen.run import Engine, SlotPool
 from planner.textgen.settings import GenRequest, GenSettings
 from tests.support.apptest import app, open_page
@@ -29,10 +33,25 @@ TIMEOUT = 180
 pytestmark = pytest.mark.model
 
 
+def settle(at: AppTest, done, timeout: float = TIMEOUT) -> AppTest:
+    """Rerun the page until done(at): the model loads in the background, and the page
+    never waits for it (in a browser a fragment reruns it; AppTest runs no timers)."""
+    deadline = time.monotonic() + timeout
+    while not done(at):
+        assert time.monotonic() < deadline, "the page did not settle"
+        time.sleep(0.3)
+        at.run()
+    return at
+
+
+def model_ready(at: AppTest) -> bool:
+    return bool(at.exception) or not at.button(key="gen_run").disabled
+
+
 def page(lang: str = "en", plan: Plan | None = None) -> AppTest:
     state = {} if plan is None else {"plan": plan}
     at = open_page("generate", lang=lang, state=state, timeout=TIMEOUT)
-    return at
+    return settle(at, model_ready)
 
 
 @pytest.fixture(scope="module")
@@ -173,6 +192,7 @@ def test_an_unavailable_model_says_so_and_the_embedded_model_stays_usable(monkey
     monkeypatch.setenv("PLANNER_TEXTGEN_ALLOW_DOWNLOAD", "false")
     at = page()
     at.text_input(key="gen_model").set_value("no-such-org/no-such-model").run()
+    settle(at, lambda at: bool(errors(at)) and model_ready(at))
     ok(at)
     # The id is the visitor's text: it reaches the Markdown message escaped.
     assert any(md("no-such-org/no-such-model") in e and "offline" in e for e in errors(at))
@@ -226,3 +246,76 @@ def test_the_page_streams_from_the_server_in_secrets(llama_server):
     assert card["backend"] == "remote" and card["model"] == llama_server.model
     labels = {m.label: m.value for m in at.get_by_key("gen_metrics").metric}
     assert 1 <= int(labels["Tokens generated"]) <= 6
+
+
+def _run_greedy(at: AppTest, prompt: str = "Name one skill of a data engineer.") -> dict:
+    few_tokens(at, tokens=6, temperature=0.0)
+    at.text_area(key="gen_prompt").set_value(prompt)
+    at.button(key="gen_run").click().run()
+    ok(at)
+    return at.session_state["gen_history"][0]
+
+
+def test_the_engine_widget_picks_the_local_engine_and_the_run_card_names_it():
+    at = page()
+    picker = at.selectbox(key="gen_engine")
+    assert picker.value == "onnx"  # the default engine
+    assert picker.options == ["ONNX Runtime (int4, fast)", "transformers (fp32, exact)"]
+    onnx_card = _run_greedy(at)
+    assert onnx_card["engine"] == "onnx" and "ONNX int4" in onnx_card["model"]
+
+    at.selectbox(key="gen_engine").set_value("transformers").run()
+    settle(at, model_ready)
+    ok(at)
+    card = _run_greedy(at)
+    assert card["engine"] == "transformers" and "ONNX" not in card["model"]
+    assert card["output"].strip()
+
+
+def test_textgen_engine_in_secrets_sets_the_default_engine():
+    at = app(lang="en", timeout=TIMEOUT)
+    at.secrets["textgen"] = {"engine": "transformers"}
+    at.run().switch_page("pages/generate.py").run()
+    settle(at, model_ready)
+    ok(at)
+    assert at.selectbox(key="gen_engine").value == "transformers"
+    assert _run_greedy(at)["engine"] == "transformers"
+
+
+def test_the_page_shows_prompt_presets_and_settings_before_the_model_is_ready(
+    monkeypatch, tmp_path, sample_plan
+):
+    """A model still loading (held here by a gate) never holds back the page."""
+    from planner.textgen import ortgenai
+
+    real, gate = ortgenai.load_onnx, threading.Event()
+    warm_cache = load_config(env={}).cache_dir
+
+    def held(spec, config, progress=None):
+        progress("gen_load_step_onnx_build", precision="int4")
+        assert gate.wait(TIMEOUT)
+        return real(spec, replace(config, cache_dir=warm_cache), progress)
+
+    monkeypatch.setattr(ortgenai, "load_onnx", held)
+    # Another cache folder: another configuration, so a holder of its own (not loaded).
+    monkeypatch.setenv("PLANNER_TEXTGEN_CACHE_DIR", str(tmp_path))
+    started = time.monotonic()
+    at = open_page("generate", lang="en", state={"plan": sample_plan}, timeout=TIMEOUT)
+    ok(at)
+    assert time.monotonic() - started < 30  # not waiting for the (held) model
+    assert "Platform" in at.text_area(key="gen_prompt").value  # the preset, filled in
+    assert at.selectbox(key="gen_preset").value == "job"
+    assert at.button(key="gen_preset_apply") is not None
+    assert at.number_input(key="gen_max_new_tokens").value >= 1
+    assert at.slider(key="gen_temperature") is not None
+    assert at.button(key="gen_run").disabled  # enabled when the model is ready
+    assert any("Loading embedded" in s.label for s in at.status)
+    assert any("Converting the model for ONNX Runtime" in m.value for m in at.markdown)
+    assert any("s left" in c.value for c in at.caption)  # the estimate
+    assert any("once the model is ready" in i.value for i in at.info)
+
+    gate.set()
+    settle(at, model_ready)
+    ok(at)
+    assert not at.status
+    assert _run_greedy(at)["output"].strip()

@@ -59,6 +59,20 @@ def embedded_model(textgen_config: TextgenConfig) -> LoadedModel:
     return load_model("embedded", textgen_config)
 
 
+@pytest.fixture(scope="session")
+def onnx_model(textgen_config: TextgenConfig):
+    """The embedded model on the default engine (ONNX Runtime GenAI, int4), from the cache."""
+    from planner.textgen.ortgenai import load_onnx
+
+    return load_onnx("embedded", textgen_config)
+
+
+def onnx_engine(lm: object, slots: int = 1) -> Engine:
+    from planner.textgen.ortgenai import OnnxBackend
+
+    return Engine(OnnxBackend(lm), SlotPool(slots), max_new_tokens_cap=512)
+
+
 def local_engine(lm: LoadedModel, slots: int = 1) -> Engine:
     from planner.textgen.local import LocalBackend
 

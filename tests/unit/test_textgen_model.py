@@ -147,7 +147,7 @@ def test_next_token_probabilities_match_a_direct_forward_pass(embedded_model):
 def embedded_holder(embedded_model, textgen_config, monkeypatch) -> ModelHolder:
     """A holder over the session's model: its loading is the page tests' subject."""
     monkeypatch.setattr(loader, "load_model", lambda spec, config, progress: embedded_model)
-    holder = ModelHolder("embedded", textgen_config, SlotPool(1))
+    holder = ModelHolder("embedded", textgen_config, SlotPool(1), engine="transformers")
     holder.start()
     assert holder.wait(60) and holder.ready, holder.error
     return holder
