@@ -1,8 +1,8 @@
 """Live text generation on a local model (or an OpenAI-compatible server).
 
 The sections live in components.generation; the shared model, pool and remote
-engine in components.resources. torch and transformers load only with a model
-(planner.textgen.holder imports them in its loading thread).
+engine in components.resources. Nothing here waits for the model: it loads in the
+background (started by app.py), and the default ONNX engine never imports torch.
 """
 
 import streamlit as st

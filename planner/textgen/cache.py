@@ -101,7 +101,10 @@ def build(final: Path, fill: Callable[[Path], dict]) -> dict:
         meta = fill(tmp)
         manifest = write_manifest(tmp, meta)
         if final.exists():
-            remove(final)  # a broken entry: the caller checked it before building
+            try:  # another process (a second test worker, say) published it meanwhile:
+                return verify(final)  # keep theirs; it may be loading from it now
+            except CacheCorrupt:
+                remove(final)  # a broken entry
         try:
             tmp.rename(final)
         except OSError:

@@ -457,3 +457,37 @@ def test_the_page_side_of_the_engine_does_not_import_torch():
         [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_a_cache_entry_published_meanwhile_by_another_process_is_kept(tmp_path):
+    """Two processes build the same entry at once: the second keeps the first's (which
+    the first may be loading from) instead of deleting it."""
+    final = tmp_path / "entry"
+
+    def fill_first(folder):
+        (folder / "weights.bin").write_bytes(b"first")
+        return {"who": "first"}
+
+    def fill_second(folder):
+        cache.build(final, fill_first)  # the other process publishes while we build
+        (folder / "weights.bin").write_bytes(b"second")
+        return {"who": "second"}
+
+    cache.build(final, fill_second)
+    assert (final / "weights.bin").read_bytes() == b"first"
+    cache.verify(final)
+    assert cache.stale_temp_dirs(tmp_path) == []
+
+
+def test_a_broken_entry_found_at_publish_time_is_replaced(tmp_path):
+    final = tmp_path / "entry"
+    final.mkdir()
+    (final / "weights.bin").write_bytes(b"half")  # no manifest: half-written
+
+    def fill(folder):
+        (folder / "weights.bin").write_bytes(b"whole")
+        return {}
+
+    cache.build(final, fill)
+    assert (final / "weights.bin").read_bytes() == b"whole"
+    cache.verify(final)
