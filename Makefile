@@ -55,7 +55,8 @@ system-deps:
 
 run: install warm
 	bash scripts/system-deps.sh --optional
-	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
+	# Here the operator is the user: the model field takes any folder, file or hub id.
+	PLANNER_TEXTGEN_FREE_MODEL_FIELD=1 $(VENV)/bin/streamlit run app.py --server.port $(PORT)
 
 lint: install-check
 	$(VENV)/bin/ruff check .

@@ -13,7 +13,13 @@ import streamlit as st
 from components.generation.session import message
 from components.resources import model_holder, remote_engine, textgen_config
 from components.state import Ctx
-from planner.textgen.config import EMBEDDED, ENGINES, TextgenConfig
+from planner.textgen.config import (
+    EMBEDDED,
+    ENGINES,
+    TextgenConfig,
+    allowed_models,
+    resolve_model,
+)
 from planner.textgen.errors import TextgenError
 from planner.textgen.holder import ModelHolder
 from planner.textgen.run import Engine
@@ -72,7 +78,11 @@ def _local_holder(ctx: Ctx, config: TextgenConfig, engine: str) -> tuple[ModelHo
     whether it was ready when the section was drawn: a load that ends during this run
     is picked up by the progress fragment's rerun, so the page never shows both the
     loading box and an enabled Run."""
-    spec = (st.session_state["gen_model"] or "").strip() or EMBEDDED
+    try:
+        spec = resolve_model(st.session_state.get("gen_model") or "", config)
+    except TextgenError as exc:  # not on the operator's list: the embedded model instead
+        st.error(message(ctx, exc))
+        spec = EMBEDDED
     holder = model_holder(spec, config, engine)
     ready = _watch(ctx, holder)
     if ready or not holder.failed:
@@ -83,6 +93,24 @@ def _local_holder(ctx: Ctx, config: TextgenConfig, engine: str) -> tuple[ModelHo
     st.info(ctx.t("gen_fallback_embedded"))
     fallback = model_holder(EMBEDDED, config, engine)
     return fallback, _watch(ctx, fallback)
+
+
+def _model_picker(ctx: Ctx, config: TextgenConfig) -> None:
+    """A free field where the operator is the user (make run); elsewhere a choice among
+    the embedded model and the folders the operator allowed."""
+    if config.free_model_field:
+        st.text_input(ctx.t("gen_model_label"), key="gen_model", help=ctx.t("gen_model_help"))
+        return
+    choices = allowed_models(config)
+    if st.session_state.get("gen_model") not in choices:
+        st.session_state["gen_model"] = EMBEDDED
+    st.selectbox(
+        ctx.t("gen_model_label"),
+        choices,
+        key="gen_model",
+        format_func=lambda m: ctx.t("gen_model_embedded") if m == EMBEDDED else m,
+        help=ctx.t("gen_model_help_hosted"),
+    )
 
 
 def _engine_picker(ctx: Ctx) -> str:
@@ -118,9 +146,11 @@ def backend_section(ctx: Ctx, config: TextgenConfig) -> tuple[Engine | None, Mod
     if backend == "local":
         left, right = st.columns([3, 2])
         with left:
-            st.text_input(ctx.t("gen_model_label"), key="gen_model", help=ctx.t("gen_model_help"))
+            _model_picker(ctx, config)
         with right:
             engine = _engine_picker(ctx)
+        if ctx.lang == "zh" and st.session_state.get("gen_model") in ("", EMBEDDED):
+            st.caption(ctx.t("gen_zh_note"))
         holder, ready = _local_holder(ctx, config, engine)
         if ready and holder.engine_used != engine:
             st.info(ctx.t("gen_engine_fell_back", model=holder.spec))

@@ -77,6 +77,13 @@ def _argmax(ctx: Ctx, holder: ModelHolder) -> None:
         st.container(key="gen_argmax").dataframe(
             [_argmax_row(ctx, r) for r in rows], hide_index=True
         )
+        # What the article's GPT-2 sample computes per position, and the attention
+        # behind it: the attention page works the same formula on this model.
+        st.page_link(
+            "pages/attention.py",
+            label=ctx.t("gen_argmax_to_attention"),
+            icon=":material/visibility:",
+        )
 
 
 def next_token_section(ctx: Ctx, holder: ModelHolder | None) -> None:

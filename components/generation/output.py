@@ -9,7 +9,7 @@ import streamlit as st
 
 from components.generation.session import HISTORY, HISTORY_SIZE, current_run, message
 from components.state import Ctx
-from planner.formatting import md_params
+from planner.formatting import md, md_params
 from planner.textgen.run import GenerationRun
 from planner.textgen.runcard import card_json, run_card, run_markdown
 
@@ -36,7 +36,7 @@ def _stream(run: GenerationRun, box, ctx: Ctx) -> Iterator[str]:
         if queued:
             box.empty()
             queued = False
-        yield value
+        yield md(value)  # model text is shown as typed: no link, image or markup
     if queued:
         box.empty()
 
@@ -113,8 +113,9 @@ def output_section(ctx: Ctx) -> None:
             st.caption(ctx.t("gen_output_empty"))
             return
         if run.done:
-            # Markdown, never HTML: st.markdown escapes raw HTML by default.
-            st.markdown(run.text or ctx.t("gen_output_empty"))
+            # Shown as text: a model (or a remote server) can emit Markdown links and
+            # images, which would make the reader's browser fetch from anywhere.
+            st.markdown(md(run.text) if run.text else ctx.t("gen_output_empty"))
         else:
             st.write_stream(_stream(run, st.empty(), ctx))
             run.wait(10)

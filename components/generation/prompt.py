@@ -6,10 +6,12 @@ import streamlit as st
 
 from components.generation.session import (
     CURRENT,
+    RANDOM_SEED,
     apply_preset,
     current_request,
     message,
     stop_current,
+    with_run_seed,
 )
 from components.state import Ctx
 from planner.textgen.config import TextgenConfig
@@ -69,7 +71,12 @@ def _settings_form(ctx: Ctx, config: TextgenConfig) -> None:
             ctx.t("gen_rep_penalty"), *RANGES["repetition_penalty"], step=0.05,
             key="gen_rep_penalty",
         )  # fmt: skip
-        c.number_input(ctx.t("gen_seed"), 0, int(RANGES["seed"][1]), key="gen_seed")
+        random_seed = c.toggle(
+            ctx.t("gen_seed_random"), key=RANDOM_SEED, help=ctx.t("gen_seed_random_help")
+        )
+        c.number_input(
+            ctx.t("gen_seed"), 0, int(RANGES["seed"][1]), key="gen_seed", disabled=random_seed
+        )
         st.text_area(ctx.t("gen_stop_label"), key="gen_stop_seqs", height=68)
 
 
@@ -85,7 +92,7 @@ def run_controls(ctx: Ctx, config: TextgenConfig, engine: Engine | None) -> None
     stop_current()  # a new run replaces the one still going
     try:
         st.session_state[CURRENT] = engine.submit(
-            current_request(),
+            with_run_seed(current_request()),
             orphan_timeout_s=config.orphan_timeout_s,
             max_run_s=config.max_run_s,
         )

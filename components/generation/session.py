@@ -7,8 +7,9 @@ SETTINGS; defaults, a loaded run card and the request all go through that map.
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import streamlit as st
 
@@ -19,7 +20,7 @@ from planner.textgen.errors import TextgenError
 from planner.textgen.presets import PRESETS, preset
 from planner.textgen.run import GenerationRun
 from planner.textgen.runcard import request_from_card
-from planner.textgen.settings import GenRequest, GenSettings, parse_stop, stop_text
+from planner.textgen.settings import RANGES, GenRequest, GenSettings, parse_stop, stop_text
 
 CURRENT = "gen_current_run"
 HISTORY = "gen_history"
@@ -76,6 +77,7 @@ def init_state(ctx: Ctx, config: TextgenConfig) -> None:
     state.setdefault("gen_engine", config.engine)
     state.setdefault("gen_mode", "chat")
     state.setdefault("gen_preset", PRESETS[0])
+    state.setdefault(RANDOM_SEED, True)  # Generate twice gives two texts
     for key, value in settings_to_state(defaults).items():
         state.setdefault(key, value)
     state.setdefault("gen_argmax_text", ctx.t("gen_argmax_default"))
@@ -117,6 +119,7 @@ def load_card(config: TextgenConfig) -> None:
         gen_mode=request.mode,
         **settings_to_state(settings),
     )
+    st.session_state[RANDOM_SEED] = False  # the card's own seed, to repeat its run
     notices = [("success", "gen_card_loaded", {})]
     # Greedy text depends on the engine (int4 or fp32 weights): repeat the card's.
     if card.get("backend") == "local" and card.get("engine") in ENGINES:
@@ -126,6 +129,17 @@ def load_card(config: TextgenConfig) -> None:
     if card.get("backend") == "local" and spec and spec != current:
         notices.append(("warning", "gen_card_model_differs", {"model": spec, "current": current}))
     st.session_state[NOTICE] = notices
+
+
+RANDOM_SEED = "gen_seed_random"
+
+
+def with_run_seed(request: GenRequest) -> GenRequest:
+    """The request with a fresh seed when the seed is random (the run card keeps it)."""
+    if not st.session_state.get(RANDOM_SEED, True):
+        return request
+    seed = secrets.randbelow(int(RANGES["seed"][1]) + 1)
+    return replace(request, settings=replace(request.settings, seed=seed))
 
 
 def current_request() -> GenRequest:

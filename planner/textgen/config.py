@@ -8,9 +8,12 @@ Env vars win over secrets. See docs/generation.md.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from planner.textgen.errors import ModelLoadError
 
 ROOT = Path(__file__).resolve().parents[2]
 EMBEDDED = "embedded"
@@ -41,7 +44,13 @@ class TextgenConfig:
     max_queue: int = 16
     threads: int = 0  # 0: torch's default
     int8: bool = False  # dynamic int8 quantization of Linear layers (faster on CPU)
-    allow_download: bool = True  # False: only local copies (also when HF_HUB_OFFLINE=1)
+    # A hosted app is public: visitors pick only the embedded model or a folder the
+    # operator listed; `free_model_field` (make run sets it: there the operator is the
+    # user) brings back a free text field for any folder, file or hub id.
+    free_model_field: bool = False
+    allowed_models: str = ""  # comma-separated folder names under models_dir
+    models_dir: Path = field(default_factory=lambda: ROOT / "models")
+    allow_download: bool = False  # hub downloads only when the operator turns them on
     orphan_timeout_s: float = 15.0  # a run nobody reads for this long is stopped
     max_run_s: float = 300.0
     remote_url: str = ""
@@ -117,3 +126,33 @@ def load_config(
     if config.max_new_tokens_cap < 1:
         raise ValueError(f"{ENV_PREFIX}MAX_NEW_TOKENS_CAP: must be at least 1")
     return config
+
+
+# A model folder name the operator may list: no path separators, no "..", no hidden.
+_FOLDER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+
+
+def allowed_models(config: TextgenConfig) -> list[str]:
+    """What a visitor may pick: the embedded model, then the listed folders that exist."""
+    names = [n.strip() for n in config.allowed_models.split(",") if n.strip()]
+    folders = [
+        n
+        for n in names
+        if _FOLDER_NAME.fullmatch(n) and ".." not in n and (config.models_dir / n).is_dir()
+    ]
+    return [EMBEDDED, *dict.fromkeys(folders)]
+
+
+def resolve_model(spec: str, config: TextgenConfig) -> str:
+    """The spec the loader takes for what a visitor chose, or a refusal.
+
+    With the free field (a local run) any spec goes to the loader as typed; otherwise
+    only the embedded model or an allowed folder, by its name under models_dir."""
+    spec = (spec or "").strip() or EMBEDDED
+    if config.free_model_field:
+        return spec
+    if spec == EMBEDDED:
+        return EMBEDDED
+    if spec in allowed_models(config)[1:]:
+        return str((config.models_dir / spec).resolve())
+    raise ModelLoadError("gen_err_model_not_allowed", model=spec[:80])

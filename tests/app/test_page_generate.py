@@ -91,7 +91,9 @@ def test_page_loads_the_model_and_prefills_the_prompt_from_the_plan(sample_plan)
     prompt = at.text_area(key="gen_prompt").value
     assert catalog.roles[first.role_id].label("en") in prompt
     assert "Platform" in prompt
-    assert at.text_input(key="gen_model").value == "embedded"
+    # A hosted page offers the built-in model by its name, not a free field.
+    model = at.selectbox(key="gen_model")
+    assert model.value == "embedded" and model.options == ["SmolLM2-135M-Instruct (built in)"]
     assert not at.button(key="gen_run").disabled
     assert at.button(key="gen_stop") is not None
     # "Ready" is said once: in the loading box's label when this run loaded the model,
@@ -115,7 +117,8 @@ def test_a_run_streams_output_metrics_history_and_downloads(sample_plan):
     history = at.session_state["gen_history"]
     assert len(history) == 1
     card = history[0]
-    assert card["output"].strip() == text.strip()
+    # The page shows the model's text as typed (escaped), the card keeps it raw.
+    assert md(card["output"]).strip() == text.strip()
     assert card["settings"]["max_new_tokens"] == 6 and card["settings"]["temperature"] == 0
     assert card["backend"] == "local" and "SmolLM2" in card["model"] and card["revision"]
     json.dumps(card)
@@ -126,6 +129,7 @@ def test_a_run_streams_output_metrics_history_and_downloads(sample_plan):
 
 def test_same_seed_and_settings_give_the_same_text_on_the_page():
     at = few_tokens(page(), tokens=6, temperature=1.0)
+    at.toggle(key="gen_seed_random").set_value(False).run()
     at.number_input(key="gen_seed").set_value(5)
     at.text_area(key="gen_prompt").set_value("Give a name for an AI startup.")
     at.button(key="gen_run").click().run()
@@ -153,7 +157,7 @@ def test_stop_button_stops_the_sessions_run_and_keeps_its_text():
     at.button(key="gen_stop").click().run()
     ok(at)
     assert run.done and run.metrics.finish_reason == "stopped"
-    assert _out(at).startswith("w-0")
+    assert _out(at).startswith(md("w-0"))
     assert any("Stopped on request" in c.value for c in at.caption)
 
 
@@ -190,6 +194,7 @@ def test_next_token_chart_and_argmax_table():
 def test_an_unavailable_model_says_so_and_the_embedded_model_stays_usable(monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("PLANNER_TEXTGEN_ALLOW_DOWNLOAD", "false")
+    monkeypatch.setenv("PLANNER_TEXTGEN_FREE_MODEL_FIELD", "1")  # as make run sets it
     at = page()
     at.text_input(key="gen_model").set_value("no-such-org/no-such-model").run()
     settle(at, lambda at: bool(errors(at)) and model_ready(at))
@@ -205,6 +210,7 @@ def test_an_unavailable_model_says_so_and_the_embedded_model_stays_usable(monkey
 
 def test_a_run_card_reproduces_the_run_in_another_session():
     at = few_tokens(page(), tokens=6, temperature=0.8)
+    at.toggle(key="gen_seed_random").set_value(False).run()
     at.number_input(key="gen_seed").set_value(99)
     at.text_area(key="gen_prompt").set_value("Suggest a team offsite activity.")
     at.button(key="gen_run").click().run()
@@ -319,3 +325,46 @@ def test_the_page_shows_prompt_presets_and_settings_before_the_model_is_ready(
     ok(at)
     assert not at.status
     assert _run_greedy(at)["output"].strip()
+
+
+@pytest.mark.parametrize("spec", ["../../etc", "/root", "/proc/self", "HuggingFaceTB/SmolLM2-360M"])
+def test_a_hosted_page_never_opens_a_model_the_operator_did_not_allow(spec, monkeypatch):
+    """Whatever reaches the session (an old tab, a crafted state), only the embedded
+    model or an allowed folder loads; the visitor is told, in their language."""
+    monkeypatch.delenv("PLANNER_TEXTGEN_FREE_MODEL_FIELD", raising=False)
+    at = page()
+    from planner.textgen.config import load_config, resolve_model
+    from planner.textgen.errors import ModelLoadError
+
+    with pytest.raises(ModelLoadError):
+        resolve_model(spec, load_config())
+    assert at.selectbox(key="gen_model").options == ["SmolLM2-135M-Instruct (built in)"]
+    ok(at)
+
+
+def test_the_seed_is_random_by_default_and_each_card_keeps_its_own():
+    at = few_tokens(page(), tokens=4, temperature=1.0)
+    assert at.toggle(key="gen_seed_random").value is True
+    assert at.number_input(key="gen_seed").disabled
+    at.button(key="gen_run").click().run()
+    at.button(key="gen_run").click().run()
+    ok(at)
+    seeds = [card["settings"]["seed"] for card in at.session_state["gen_history"]]
+    assert len(seeds) == 2 and seeds[0] != seeds[1]
+
+
+def test_chinese_mode_says_the_built_in_model_writes_poor_chinese():
+    at = page(lang="zh")
+    assert any("中文写得不好" in c.value for c in at.caption)
+
+
+def test_a_loaded_run_card_turns_the_random_seed_off_to_repeat_its_run():
+    at = few_tokens(page(), tokens=3)
+    at.button(key="gen_run").click().run()
+    card = json.dumps(at.session_state["gen_history"][0]).encode()
+    other = page()
+    other.file_uploader(key="gen_card_upload").upload("card.json", card, "application/json")
+    other.run()
+    ok(other)
+    assert other.toggle(key="gen_seed_random").value is False
+    assert other.number_input(key="gen_seed").value == json.loads(card)["settings"]["seed"]

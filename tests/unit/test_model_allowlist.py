@@ -1,0 +1,56 @@
+"""On a hosted site a visitor picks only the embedded model or a folder the operator
+listed; locally (make run) the field is free."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from planner.textgen.config import EMBEDDED, TextgenConfig, allowed_models, resolve_model
+from planner.textgen.errors import ModelLoadError
+
+
+@pytest.fixture
+def hosted(tmp_path: Path) -> TextgenConfig:
+    (tmp_path / "qwen-small").mkdir()
+    (tmp_path / "hidden").mkdir()
+    return TextgenConfig(models_dir=tmp_path, allowed_models="qwen-small, missing, ../etc, .x")
+
+
+def test_the_choices_are_the_embedded_model_and_listed_folders_that_exist(hosted) -> None:
+    assert allowed_models(hosted) == [EMBEDDED, "qwen-small"]
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "../../etc",
+        "/root",
+        "/proc/self",
+        "hidden",  # exists, but not listed
+        "missing",  # listed, but not there
+        "../etc",
+        "HuggingFaceTB/SmolLM2-360M-Instruct",  # a hub id: would download
+        "/usr/lib/x.gguf",
+    ],
+)
+def test_anything_else_is_refused(hosted, spec: str) -> None:
+    with pytest.raises(ModelLoadError) as info:
+        resolve_model(spec, hosted)
+    assert info.value.key == "gen_err_model_not_allowed"
+
+
+def test_allowed_choices_resolve_to_their_folder(hosted) -> None:
+    assert resolve_model("", hosted) == EMBEDDED
+    assert resolve_model(EMBEDDED, hosted) == EMBEDDED
+    assert resolve_model("qwen-small", hosted) == str((hosted.models_dir / "qwen-small").resolve())
+
+
+def test_the_free_field_passes_what_the_local_user_typed() -> None:
+    free = TextgenConfig(free_model_field=True)
+    assert resolve_model("/models/mine", free) == "/models/mine"
+
+
+def test_downloads_are_off_by_default() -> None:
+    assert TextgenConfig().allow_download is False and TextgenConfig().free_model_field is False
