@@ -70,6 +70,15 @@ class RatingMeta(BaseModel):
     confirmed: date | None = None
 
 
+def check_levels(skills: dict[str, int]) -> None:
+    """Every key a skill id (area.skill), every level 0-5; ValueError names the first bad one."""
+    for skill_id, level in skills.items():
+        if not SKILL_ID.match(skill_id):
+            raise ValueError(f"{skill_id!r} is not a skill id of the form area.skill")
+        if not LEVEL_MIN <= level <= LEVEL_MAX:
+            raise ValueError(f"level {level} of {skill_id} is outside 0-5")
+
+
 class Member(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -99,11 +108,7 @@ class Member(BaseModel):
     @field_validator("skills")
     @classmethod
     def _levels_in_range(cls, skills: dict[str, int]) -> dict[str, int]:
-        for skill_id, level in skills.items():
-            if not SKILL_ID.match(skill_id):
-                raise ValueError(f"{skill_id!r} is not a skill id of the form area.skill")
-            if not LEVEL_MIN <= level <= LEVEL_MAX:
-                raise ValueError(f"level {level} of {skill_id} is outside 0-5")
+        check_levels(skills)
         # Level 0 is the same as absent: drop it so equal teams compare equal.
         return {s: lvl for s, lvl in sorted(skills.items()) if lvl > 0}
 

@@ -41,14 +41,12 @@ from sqlalchemy.engine import Connection
 
 from planner.domain import (
     LANGS,
-    LEVEL_MAX,
-    LEVEL_MIN,
     MAX_NAME_LEN,
-    SKILL_ID,
     Member,
     Plan,
     RatingMeta,
     Team,
+    check_levels,
     first_error,
 )
 from planner.io import control_char
@@ -180,11 +178,7 @@ class SelfAssessment(BaseModel):
     @field_validator("skills")
     @classmethod
     def _levels(cls, skills: dict[str, int]) -> dict[str, int]:
-        for skill_id, level in skills.items():
-            if not SKILL_ID.match(skill_id):
-                raise ValueError(f"{skill_id!r} is not a skill id")
-            if not LEVEL_MIN <= level <= LEVEL_MAX:
-                raise ValueError(f"level {level} of {skill_id} is outside 0-5")
+        check_levels(skills)
         # Zeros are kept: "I have none of this" is an answer, unlike a skipped skill.
         return dict(sorted(skills.items()))
 
