@@ -1,0 +1,56 @@
+"""Self-assessment on the team page (pages/team.py), the founder's side: invite
+links, their list, and calibration (each pending proposal beside today's ratings, a
+heatmap of the differences, accept all / some / reject).
+
+Store actions run as widget callbacks through `components.plans.actions.call`, so a
+stale plan or a database failure becomes the sidebar's conflict or a message. An
+accepted proposal is one plan version, written by the store; this tab then adopts
+it, exactly as after a restore. Nothing here changes the plan any other way.
+
+Modules: `links` (create, show once, list, revoke), `calibration` (proposals and the
+decision) and `messages` (what a callback leaves for the next run).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.invites.calibration import calibration
+from components.invites.links import create_controls, link_list, new_link
+from components.invites.messages import show_messages
+from components.plans.config import STORE_ERRORS, get_store, owner_id, problem
+from components.plans.session import DB_ERROR, ID
+from components.provenance import invite_days
+from components.state import Ctx, is_read_only
+from planner.invites import list_invites, pending_proposals, proposal_status
+from planner.store import PlanNotFound
+
+__all__ = ["invites_section"]
+
+
+def invites_section(ctx: Ctx) -> None:
+    """Invite links and calibration, for the owner of a stored plan (never a viewer)."""
+    if is_read_only() or st.session_state.get(DB_ERROR) or not st.session_state.get(ID):
+        return
+    owner = owner_id()
+    if owner is None:
+        return
+    st.divider()
+    st.subheader(ctx.t("invite_heading"))
+    st.caption(ctx.t("invite_intro", days=invite_days()))
+    show_messages(ctx.lang)
+    create_controls(ctx)
+    plan_id = st.session_state[ID]
+    new_link(ctx, plan_id)
+    try:
+        store = get_store()
+        links = list_invites(store, plan_id, owner)
+        statuses = proposal_status(store, plan_id, owner)
+        pending = pending_proposals(store, plan_id, owner)
+    except PlanNotFound:
+        return  # the sidebar says the plan is gone
+    except STORE_ERRORS as exc:
+        st.error(ctx.t("store_db_error", problem=problem(exc)))
+        return
+    link_list(ctx, links, statuses)
+    calibration(ctx, pending)

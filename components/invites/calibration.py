@@ -1,0 +1,164 @@
+"""Calibration, the founder's side: each pending self-assessment beside today's
+ratings, a heatmap of the differences, and accept all / some / reject.
+
+An accepted proposal is one plan version, written by the store; this tab then adopts
+it, exactly as after a restore.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import date
+
+import streamlit as st
+
+from components.invites.messages import say
+from components.plans.actions import call
+from components.plans.session import CONFLICT, ID, VERSION, adopt
+from components.plans.widgets import when
+from components.provenance import source_text, stale_days, today
+from components.state import Ctx
+from components.ui import show_chart
+from planner.catalog import Catalog
+from planner.domain import Team
+from planner.formatting import md
+from planner.invite_charts import calibration_heatmap
+from planner.invites import (
+    FTE_FIELD,
+    AlreadyDecided,
+    Proposal,
+    decide,
+    find_member,
+    proposal_diff,
+)
+from planner.store import StaleVersion, Store
+
+# -- actions (widget callbacks, run through `call` with the store and the owner)
+
+
+def _decide(
+    store: Store, owner: str, proposal: Proposal, accept: bool, fields: Collection[str] | None
+) -> None:
+    plan_id = st.session_state[ID]
+    try:
+        version = decide(
+            store,
+            proposal.id,
+            owner,
+            accept=accept,
+            fields=fields,
+            base_version=st.session_state[VERSION],
+            today=today(),
+        )
+    except AlreadyDecided:
+        say("warning", "calibration_already", name=proposal.name)
+        return
+    except StaleVersion as exc:
+        # The plan moved on in another tab: the founder reloads before deciding.
+        st.session_state[CONFLICT] = {"kind": "stale", "version": exc.current}
+        say("warning", "calibration_stale", version=exc.current)
+        return
+    if version is None:
+        say("info", "calibration_rejected", name=proposal.name)
+        return
+    adopt(store.load(plan_id, owner))
+    say("success", "calibration_accepted", name=proposal.name, version=version)
+
+
+def _accept_selected(store: Store, owner: str, proposal: Proposal, agreeing: list[str]) -> None:
+    chosen = list(st.session_state.get(f"calibration_fields_{proposal.id}") or [])
+    # Where the person agrees with today's level there is nothing to choose: reviewing
+    # the proposal confirms it either way.
+    _decide(store, owner, proposal, True, [*chosen, *agreeing])
+
+
+def calibration(ctx: Ctx, pending: list[Proposal]) -> None:
+    st.subheader(ctx.t("calibration_heading"))
+    if not pending:
+        st.caption(ctx.t("calibration_none"))
+        return
+    st.caption(ctx.t("calibration_intro"))
+    team, cat = ctx.plan.team, ctx.catalog
+    show_chart(calibration_heatmap(team, pending, cat, ctx.lang), "calibration_heatmap", ctx)
+    day, days = today(), stale_days()
+    with st.container(key="calibration_accept"):
+        for proposal in pending:
+            with st.container(border=True):
+                _proposal(ctx, proposal, team, cat, day, days)
+
+
+def _proposal(ctx: Ctx, proposal: Proposal, team: Team, cat: Catalog, day: date, days: int) -> None:
+    member = find_member(team, proposal.name)
+    head = ctx.t("calibration_from", name=md(proposal.name), time=when(proposal.created_at))
+    if proposal.member is None:
+        head += " · " + ctx.t("calibration_open_link")
+    st.markdown(head)
+    if member is None:
+        st.info(ctx.t("calibration_adds_member", name=md(proposal.name)))
+    diffs = proposal_diff(team, proposal, cat.skill_ids)
+    fte_now = member.fte if member else None
+    rows = [
+        {
+            ctx.t("calibration_col_skill"): ctx.t("col_fte"),
+            ctx.t("calibration_col_today"): "—" if fte_now is None else f"{fte_now:.2f}",
+            ctx.t("calibration_col_source"): "",
+            ctx.t("calibration_col_self"): f"{proposal.assessment.fte:.2f}",
+            ctx.t("calibration_col_delta"): "",
+            ctx.t("calibration_col_note"): "",
+        }
+    ]
+    for d in diffs:
+        area = cat.area_label(d.skill_id.split(".")[0], ctx.lang)
+        rows.append(
+            {
+                ctx.t("calibration_col_skill"): f"{area} · {cat.skill_label(d.skill_id, ctx.lang)}",
+                ctx.t("calibration_col_today"): str(d.current),
+                ctx.t("calibration_col_source"): (
+                    source_text(d.meta, ctx.lang, day, days) if d.current else ""
+                ),
+                ctx.t("calibration_col_self"): str(d.proposed),
+                ctx.t("calibration_col_delta"): f"{d.delta:+d}" if d.delta else "",
+                # A dataframe shows text as text: notes need no escaping here.
+                ctx.t("calibration_col_note"): d.note,
+            }
+        )
+    st.dataframe(rows, hide_index=True, width="stretch", key=f"calibration_table_{proposal.id}")
+    changed = [d.skill_id for d in diffs if d.delta]
+    agreeing = [
+        d.skill_id for d in diffs if not d.delta and d.skill_id in proposal.assessment.skills
+    ]
+    options = changed + ([FTE_FIELD] if fte_now != proposal.assessment.fte else [])
+    labels = {s: cat.skill_label(s, ctx.lang) for s in changed} | {FTE_FIELD: ctx.t("col_fte")}
+    st.multiselect(
+        ctx.t("calibration_pick"),
+        options,
+        default=options,
+        # Options show as plain text; skill labels come from the catalog.
+        format_func=lambda o: labels.get(o, o),
+        key=f"calibration_fields_{proposal.id}",
+        help=ctx.t("calibration_pick_help"),
+        placeholder=ctx.t("choose_placeholder"),
+    )
+    with st.container(horizontal=True, gap="small"):
+        st.button(
+            ctx.t("calibration_accept_all"),
+            key=f"calibration_accept_all_{proposal.id}",
+            on_click=call,
+            args=(_decide, proposal, True, None),
+            type="primary",
+            icon=":material/done_all:",
+        )
+        st.button(
+            ctx.t("calibration_accept_some"),
+            key=f"calibration_accept_some_{proposal.id}",
+            on_click=call,
+            args=(_accept_selected, proposal, agreeing),
+            icon=":material/check:",
+        )
+        st.button(
+            ctx.t("calibration_reject"),
+            key=f"calibration_reject_{proposal.id}",
+            on_click=call,
+            args=(_decide, proposal, False, None),
+            icon=":material/close:",
+        )
