@@ -2,17 +2,12 @@
 
 import streamlit as st
 
-from components.budget import (
-    funding_inputs,
-    hires_outcome,
-    hires_section,
-    plan_summary,
-    runway_section,
-    sync_inputs,
-    team_cost,
-)
-from components.budget_compute import compute_section
-from components.budget_scenarios import scenario_section
+from components.budget.compute import compute_section
+from components.budget.funding import funding_inputs, sync_inputs
+from components.budget.hires import hires_outcome, hires_section
+from components.budget.kpis import plan_summary, runway_section
+from components.budget.scenarios import scenario_section
+from components.budget.team_cost import team_cost
 from components.state import current_ctx, page_setup
 from components.ui import md
 

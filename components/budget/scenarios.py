@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.budget_fields import View, apply, show_error, view
+from components.budget.fields import View, apply, show_error, view
+from components.budget.hires import reset_hires_editor
 from components.state import Ctx, is_read_only
 from components.ui import md, show_chart
 from planner import budget
@@ -36,9 +37,7 @@ def _apply(name: str, market: str, model_id: str) -> None:
 
     if apply(change, SAVE, View(market, model_id)):
         st.session_state[_FLASH] = ("budget_scenario_applied", name)
-        # The hires editor rebuilds from the plan.
-        st.session_state.pop("budget_hires", None)
-        st.session_state.pop("_budget_hires_base", None)
+        reset_hires_editor()  # the hires editor rebuilds from the plan
 
 
 def _delete(name: str, market: str, model_id: str) -> None:
