@@ -7,6 +7,7 @@ import io
 import json
 import re
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -102,8 +103,10 @@ def upload_and_check(open_app, upload: Path) -> None:
     expect_plain_everywhere(app)
     app.shot("03-pipeline")
 
-    # Stored and loaded back through the database: a new session gets the same names.
-    again = open_app()
+    # Stored and loaded back through the database: a new session on the same workspace
+    # link (a bookmark, another browser) gets the same names.
+    ws = parse_qs(urlsplit(app.page.url).query)["ws"][0]
+    again = open_app("", f"ws={ws}")
     again.nav("team", again.key("team_editor"))
     expect(again.grid_cells("team_editor", XSS)).to_have_count(1)
     expect(again.grid_cells("team_editor", SQL)).to_have_count(1)
