@@ -30,7 +30,7 @@ CHOSEN = {
     "pipeline-zh.png": "newcomer/pipeline-zh.png",
 }
 # The journeys that make those pictures.
-JOURNEYS = ["tests/test_browser_newcomer.py::test_newcomer"]
+JOURNEYS = ["tests/browser/test_browser_newcomer.py::test_newcomer"]
 
 
 def run_journeys() -> None:
