@@ -12,12 +12,17 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 MANIFEST = "manifest.json"
 FORMAT = 1
+
+
+T = TypeVar("T")
 
 
 class CacheCorrupt(Exception):
@@ -83,6 +88,31 @@ def verify(folder: Path) -> dict:
     manifest = check_sizes(folder)
     check_hashes(folder, manifest)
     return manifest
+
+
+def open_verified(folder: Path, open_entry: Callable[[Path], T]) -> tuple[T, dict]:
+    """(open_entry(folder), manifest), with every file's sha256 checked meanwhile.
+
+    Hashing a model takes about as long as loading it, so both run at once; a
+    mismatch raises CacheCorrupt after the load, and the caller drops what it opened."""
+    manifest = check_sizes(folder)
+    failure: list[BaseException] = []
+
+    def hash_check() -> None:
+        try:
+            check_hashes(folder, manifest)
+        except BaseException as exc:
+            failure.append(exc)
+
+    checker = threading.Thread(target=hash_check, daemon=True)
+    checker.start()
+    try:
+        opened = open_entry(folder)
+    finally:
+        checker.join()
+    if failure:
+        raise failure[0]
+    return opened, manifest
 
 
 def remove(folder: Path) -> None:

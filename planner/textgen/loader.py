@@ -12,7 +12,6 @@ import contextlib
 import importlib.metadata
 import importlib.util
 import os
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -177,24 +176,9 @@ def _load_gguf(gguf: Path, config: TextgenConfig, progress: Progress) -> tuple:
     if entry.exists():
         progress("gen_load_step_cache", path=str(entry))
         try:
-            manifest = cache.check_sizes(entry)
-            failure: list[BaseException] = []
-
-            def hash_check() -> None:
-                try:
-                    cache.check_hashes(entry, manifest)
-                except BaseException as exc:
-                    failure.append(exc)
-
-            # Hashing 0.5 GB takes about as long as loading it: do both at once.
-            checker = threading.Thread(target=hash_check, daemon=True)
-            checker.start()
-            try:
-                model, tokenizer = _load_folder(entry, local_only=True)
-            finally:
-                checker.join()
-            if failure:
-                raise failure[0]
+            (model, tokenizer), manifest = cache.open_verified(
+                entry, lambda folder: _load_folder(folder, local_only=True)
+            )
             return model, tokenizer, "cache", manifest.get("meta", {})
         except (cache.CacheCorrupt, OSError, ValueError) as exc:
             progress("gen_load_step_corrupt", reason=str(exc)[:200])

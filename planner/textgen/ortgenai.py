@@ -158,23 +158,9 @@ def _open(folder: Path, config: TextgenConfig) -> tuple[object, object, dict]:
 
 def _open_checked(entry: Path, config: TextgenConfig) -> tuple[object, object, dict, dict]:
     """Open a cache entry while its hashes are checked; CacheCorrupt if it is not sound."""
-    manifest = cache.check_sizes(entry)
-    failure: list[BaseException] = []
-
-    def hash_check() -> None:
-        try:
-            cache.check_hashes(entry, manifest)
-        except BaseException as exc:
-            failure.append(exc)
-
-    checker = threading.Thread(target=hash_check, daemon=True)
-    checker.start()
-    try:
-        model, tokenizer, genai = _open(entry, config)
-    finally:
-        checker.join()
-    if failure:
-        raise failure[0]
+    (model, tokenizer, genai), manifest = cache.open_verified(
+        entry, lambda folder: _open(folder, config)
+    )
     return model, tokenizer, genai, manifest
 
 
