@@ -4,14 +4,13 @@ refused, and a viewer's page drawn before the revocation downloads nothing more.
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import AppPage, AppServer
+from tests.support.browser import AppPage
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.browser
@@ -25,15 +24,7 @@ def fit_bars(app: AppPage) -> list[str]:
     return svg.locator(".ytick text").all_inner_texts() + svg.locator(".bartext").all_inner_texts()
 
 
-def wait_for_log(server: AppServer, text: str, timeout_s: float = 20) -> None:
-    """Until the server's log holds `text` (polling the file: the condition itself)."""
-    deadline = time.monotonic() + timeout_s
-    while text not in server.log_path.read_text(encoding="utf-8", errors="replace"):
-        assert time.monotonic() < deadline, f"not in the server log: {text}"
-        time.sleep(0.2)
-
-
-def test_share(open_app, app_server: AppServer) -> None:
+def test_share(open_app) -> None:
     owner = open_app()
     owner.nav("team", owner.key("team_sample"))
     owner.key("team_sample").get_by_role("button").click()
@@ -103,7 +94,10 @@ def test_share(open_app, app_server: AppServer) -> None:
     expect(viewer.main.get_by_text(REFUSED)).to_be_visible()
     expect(viewer.main.get_by_text("Gus Okafor")).to_have_count(0)
     expect(viewer.key("plan_export")).to_have_count(0)
-    wait_for_log(app_server, "AccessRevoked")  # the download's own check refused
+    # Whether the browser asks for the file before the click's rerun lands is a race
+    # (when it does, the download's own check refuses and logs AccessRevoked); either
+    # way no file arrives. That the stored download itself refuses after revocation is
+    # proven without the race in tests/app/test_page_share.py.
     assert downloads == []
     viewer.shot("04b-viewer-download-refused")
 
