@@ -56,23 +56,6 @@ def set_number(app: AppPage, key: str, value: int) -> None:
     app.wait_idle()
 
 
-def choose(app: AppPage, key: str, option: str) -> None:
-    """Pick an option of a selectbox. A click that lands while the charts above still
-    lay out can miss the opener: retry until the list is open."""
-    box = app.key(key).get_by_role("combobox")
-    for _ in range(10):
-        box.scroll_into_view_if_needed()
-        box.click()
-        try:
-            expect(box).to_have_attribute("aria-expanded", "true", timeout=2_000)
-            break
-        except AssertionError:
-            continue
-    app.page.get_by_role("option", name=option, exact=True).click()
-    expect(box).to_have_value(option)
-    app.wait_idle()
-
-
 def test_attention_journey(open_app) -> None:
     app = open_app()
     app.page.goto(f"{app.base_url}/attention?lang=zh")
@@ -111,7 +94,7 @@ def test_attention_journey(open_app) -> None:
     app.shot("02-layer-5-head-2")
 
     # The formula for 编程: the query 程, whose row sees 编 and 程 (three pieces each).
-    choose(app, "attn_query", "程")
+    app.choose("attn_query", "程")
     app.wait_idle()
     expect_title(app, "attn_formula", "查询“程”")
     # Step 1's table: q of 程 on top, then the keys from the start (编's pieces among them).

@@ -35,13 +35,6 @@ def saved_caption(app: AppPage, lang: str) -> str:
     return app.page.get_by_test_id("stSidebar").get_by_text(re.compile(pattern)).inner_text()
 
 
-def pick_plan(app: AppPage, name: str) -> None:
-    app.key("plan_select").get_by_role("combobox").click()
-    app.page.get_by_role("option", name=name, exact=True).click()
-    app.wait_idle()
-    expect_plan(app, name)
-
-
 def new_plan(app: AppPage) -> None:
     app.key("plan_new").get_by_role("button").click()
     app.wait_idle()
@@ -70,7 +63,7 @@ def test_two_plans_with_one_name_stay_apart_and_language_is_the_persons(
     app.key("team_sample").get_by_role("button").click()
     expect(app.grid_cells("team_editor", "Gus Okafor")).to_have_count(1)
     app.wait_idle()
-    pick_plan(app, "New plan")
+    app.choose("plan_select", "New plan")
     solo = tmp_path / "solo.csv"
     solo.write_text("name,role,fte,product.backend\nSolo Founder,CEO,1,4\n", encoding="utf-8")
     app.key("team_upload").locator('input[type="file"]').set_input_files(str(solo))
@@ -78,14 +71,14 @@ def test_two_plans_with_one_name_stay_apart_and_language_is_the_persons(
     app.wait_idle()
 
     # Choosing either opens that one, with its own team (and not the other's upload news).
-    pick_plan(app, "New plan 2")
+    app.choose("plan_select", "New plan 2")
     expect(app.grid_cells("team_editor", "Gus Okafor")).to_have_count(1)
     expect(app.main.get_by_text("Loaded 1 member from solo.csv.")).to_have_count(0)
     expect(app.grid_cells("team_editor", "Solo Founder")).to_have_count(0)
-    pick_plan(app, "New plan")
+    app.choose("plan_select", "New plan")
     expect(app.grid_cells("team_editor", "Solo Founder")).to_have_count(1)
     expect(app.grid_cells("team_editor", "Gus Okafor")).to_have_count(0)
-    pick_plan(app, "New plan 2")
+    app.choose("plan_select", "New plan 2")
     app.shot("01-two-plans")
 
     # The language switch on every page: same plan, same version, other words.

@@ -31,22 +31,6 @@ def sample_names() -> list[str]:
         return [row["name"] for row in csv.DictReader(f)]
 
 
-def choose(app: AppPage, key: str, option: str) -> None:
-    """Pick an option of a selectbox (retrying the opener while the page lays out)."""
-    box = app.key(key).get_by_role("combobox")
-    for _ in range(10):
-        box.scroll_into_view_if_needed()
-        box.click()
-        try:
-            expect(box).to_have_attribute("aria-expanded", "true", timeout=2_000)
-            break
-        except AssertionError:
-            continue
-    app.page.get_by_role("option", name=option, exact=True).click()
-    expect(box).to_have_value(option)
-    app.wait_idle()
-
-
 def rate(app: AppPage, skill_id: str, level: int) -> None:
     """Move a skill's level slider with the keyboard: Home is "not rated", then one
     step right per level from 0."""
@@ -98,7 +82,7 @@ def test_selfassess(open_app) -> None:
 
     # 1. The founder makes a link for Alice Chen.
     founder.nav("team", founder.key("invite_create"))
-    choose(founder, "invite_member", "Alice Chen")
+    founder.choose("invite_member", "Alice Chen")
     founder.key("invite_title").locator("input").fill("Acme AI")
     founder.key("invite_title").locator("input").press("Enter")
     founder.wait_idle()

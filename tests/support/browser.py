@@ -355,6 +355,22 @@ class AppPage:
         expect(ready).to_be_visible(timeout=timeout_ms)
         self.wait_idle(timeout_ms)
 
+    def choose(self, key: str, option: str) -> None:
+        """Pick an option of the selectbox `key`. A click that lands while the page
+        still lays out can miss the opener: retry until the list is open."""
+        box = self.key(key).get_by_role("combobox")
+        for _ in range(10):
+            box.scroll_into_view_if_needed()
+            box.click()
+            try:
+                expect(box).to_have_attribute("aria-expanded", "true", timeout=2_000)
+                break
+            except AssertionError:
+                continue
+        self.page.get_by_role("option", name=option, exact=True).click()
+        expect(box).to_have_value(option)
+        self.wait_idle()
+
     def switch_lang(self, label: str) -> None:
         """Click "English" or "中文" in the sidebar's language control."""
         self.key("lang").get_by_role("radio", name=label, exact=True).click()
