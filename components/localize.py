@@ -13,8 +13,8 @@ import json
 
 import streamlit as st
 
+from planner.files import MAX_UPLOAD_BYTES
 from planner.i18n import t
-from planner.io import MAX_UPLOAD_BYTES
 
 _UPLOADER = '[data-testid="stFileUploaderDropzone"]'
 

@@ -6,10 +6,17 @@ import streamlit as st
 
 from components.state import Ctx
 from components.ui import md
-from planner.coverage import EPS, CoverageReport, SkillCoverage, analyze, percent
 from planner.domain import Team
-from planner.hiring import hire_member
-from planner.risks import assess_risks, shortfall
+from planner.scoring import (
+    EPS,
+    CoverageReport,
+    SkillCoverage,
+    analyze,
+    assess_risks,
+    hire_member,
+    percent,
+    shortfall,
+)
 
 # Literal keys (tests find every key the code uses): risk -> (name, what it is about).
 _RISK_TEXT = {

@@ -6,8 +6,7 @@ from components.provenance import reliance_caption
 from components.state import page_setup
 from components.team_actions import start_actions
 from components.ui import md
-from planner.coverage import analyze, percent
-from planner.verdict import next_hire_verdict
+from planner.scoring import analyze, next_hire_verdict, percent
 
 ctx = page_setup()
 st.title(ctx.t("app_title"))

@@ -7,9 +7,8 @@ from components.state import page_setup
 from components.team_actions import start_actions
 from components.ui import show_chart
 from planner import charts
-from planner.coverage import analyze, percent
-from planner.naming import safe_filename
-from planner.pipeline import build_pipeline, to_mermaid
+from planner.files import safe_filename
+from planner.scoring import analyze, build_pipeline, percent, to_mermaid
 
 # Status -> its words (each key a literal, so the strings test sees it used).
 STATUS_TEXT = {

@@ -8,7 +8,7 @@ from components.state import Ctx
 from components.ui import show_chart
 from planner import budget
 from planner.budget import BudgetSummary, format_money
-from planner.budget_charts import kpi_rows, runway_chart, runway_text
+from planner.budget.charts import kpi_rows, runway_chart, runway_text
 
 
 def plan_summary(ctx: Ctx) -> BudgetSummary:

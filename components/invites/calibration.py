@@ -22,16 +22,17 @@ from components.ui import show_chart
 from planner.catalog import Catalog
 from planner.domain import Team
 from planner.formatting import md
-from planner.invite_charts import calibration_heatmap
-from planner.invites import (
+from planner.invites.charts import calibration_heatmap
+from planner.store import (
     FTE_FIELD,
     AlreadyDecided,
     Proposal,
+    StaleVersion,
+    Store,
     decide,
     find_member,
     proposal_diff,
 )
-from planner.store import StaleVersion, Store
 
 # -- actions (widget callbacks, run through `call` with the store and the owner)
 

@@ -422,7 +422,7 @@ def test_old_plans_without_finances_load_unchanged():
 
 
 def test_finances_round_trip_through_plan_json():
-    from planner.store import parse_plan_json, plan_to_json
+    from planner.store.plans import parse_plan_json, plan_to_json
 
     fin = Finances(
         market="cn",
@@ -522,7 +522,7 @@ def test_formatted_money_reads_back_close_to_the_value(value, market):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_budget_section_for_the_report(sample_team, catalog, lang):
-    from planner.budget_charts import budget_section
+    from planner.budget.charts import budget_section
 
     fin = Finances(
         market="cn",

@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.coverage import (
+from planner.domain import BusinessModel, Member, Team
+from planner.scoring import (
     analyze,
     contribution,
     fit_by_model,
@@ -16,7 +17,6 @@ from planner.coverage import (
     scores_by_model,
     skill_status,
 )
-from planner.domain import BusinessModel, Member, Team
 
 SKILLS = [
     "research.alignment",

@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 
 from components.localize import streamlit_texts_css
-from planner.io import MAX_UPLOAD_BYTES
+from planner.files import MAX_UPLOAD_BYTES
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -33,11 +33,11 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 from planner.domain import MAX_NAME_LEN, PLAN_SCHEMA, Plan, plan_to_json
+from planner.files import PlanFieldError, TeamImportError, load_json, plan_from_data
 from planner.i18n import t
-from planner.io import PlanFieldError, TeamImportError, load_json, plan_from_data
-from planner.tokens import hash_token, is_token_shaped, new_token
+from planner.store.tokens import hash_token, is_token_shaped, new_token
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
 MAX_IMPORT_BYTES = 1_000_000  # a real plan is a few kB; this is generous
 UNDO_WINDOW = timedelta(days=7)  # a deleted plan can be brought back this long
 HINT_CHARS = 4  # of a share token, kept so its owner can tell links apart (24 of 256 bits)

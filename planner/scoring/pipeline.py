@@ -17,7 +17,9 @@ import re
 from dataclasses import dataclass
 
 from planner.catalog import Catalog
-from planner.coverage import (
+from planner.domain import Team, area_of
+from planner.i18n import t
+from planner.scoring.coverage import (
     GREEN,
     RED,
     CoverageReport,
@@ -25,8 +27,6 @@ from planner.coverage import (
     percent,
     skill_status,
 )
-from planner.domain import Team, area_of
-from planner.i18n import t
 
 AREAS = ("research", "data", "product", "market")
 MERMAID_IDS = {

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from planner.catalog import Catalog, Role
-from planner.coverage import analyze
 from planner.domain import (
     HORIZON_MONTHS,
     MARKETS,
@@ -44,7 +43,7 @@ from planner.domain import (
     TrainingInputs,
 )
 from planner.gpus import GPUS, GpuPreset
-from planner.hiring import plan_hires
+from planner.scoring import analyze, plan_hires
 
 HOURS_PER_MONTH = 730  # 8,760 hours a year / 12: what an always-on GPU is billed
 CHINCHILLA_TOKENS_PER_PARAM = 20
