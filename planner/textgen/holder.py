@@ -165,7 +165,7 @@ class ModelHolder:
         return self.ready and (self.engine_used == "transformers" or self._exact is not None)
 
     def exact_model(self) -> LoadedModel:
-        """The transformers model with exact logits (the ONNX engine's is int4)."""
+        """The transformers model with exact logits (the ONNX engine's is quantised)."""
         lm = self._ready_model()
         if self.engine_used == "transformers":
             return lm

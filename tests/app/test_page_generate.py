@@ -266,9 +266,9 @@ def test_the_engine_widget_picks_the_local_engine_and_the_run_card_names_it():
     at = page()
     picker = at.selectbox(key="gen_engine")
     assert picker.value == "onnx"  # the default engine
-    assert picker.options == ["ONNX Runtime (int4, fast)", "transformers (fp32, exact)"]
+    assert picker.options == ["ONNX Runtime (int8, fast)", "transformers (fp32, exact)"]
     onnx_card = _run_greedy(at)
-    assert onnx_card["engine"] == "onnx" and "ONNX int4" in onnx_card["model"]
+    assert onnx_card["engine"] == "onnx" and "ONNX int8" in onnx_card["model"]
 
     at.selectbox(key="gen_engine").set_value("transformers").run()
     settle(at, model_ready)
@@ -298,7 +298,7 @@ def test_the_page_shows_prompt_presets_and_settings_before_the_model_is_ready(
     warm_cache = load_config(env={}).cache_dir
 
     def held(spec, config, progress=None):
-        progress("gen_load_step_onnx_build", precision="int4")
+        progress("gen_load_step_onnx_build", precision="int8")
         assert gate.wait(TIMEOUT)
         return real(spec, replace(config, cache_dir=warm_cache), progress)
 
