@@ -15,7 +15,7 @@ from components.selfassess import invite_requested, selfassess_route
 from components.state import current_lang, init_state, mark_routed, render_language_switch
 
 st.set_page_config(page_title="AI Startup Talent Planner", page_icon="🧭", layout="wide")
-start_model_load()  # once per server process: the generation model loads in the background
+start_model_load()  # once per server process: the models load in the background
 
 init_state()
 if invite_requested():  # a member's self-assessment form, and nothing else of the app

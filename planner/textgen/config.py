@@ -145,15 +145,29 @@ def allowed_models(config: TextgenConfig) -> list[str]:
 
 
 def resolve_model(spec: str, config: TextgenConfig) -> str:
-    """The spec the loader takes for what a visitor chose, or a refusal.
+    """The spec the loader takes for what someone chose in any model field, or a refusal.
 
-    With the free field (a local run) any spec goes to the loader as typed; otherwise
-    only the embedded model or an allowed folder, by its name under models_dir."""
+    The one gate of every model field (generation and attention pages). Hosted (the
+    default), only the embedded model or an allowed folder, by its name under
+    models_dir: a path, a .gguf file or a hub id is refused with the same message
+    whether or not it exists (nobody probes the server's files). With the free field (a
+    local run, the operator is the user) any spec goes to the loader; a local path as
+    one canonical string, so a folder typed with a trailing "/" is the same model."""
     spec = (spec or "").strip() or EMBEDDED
     if config.free_model_field:
-        return spec
+        return _canonical(spec)
     if spec == EMBEDDED:
         return EMBEDDED
     if spec in allowed_models(config)[1:]:
         return str((config.models_dir / spec).resolve())
     raise ModelLoadError("gen_err_model_not_allowed", model=spec[:80])
+
+
+def _canonical(spec: str) -> str:
+    """A local path made absolute and normal (~, "..", a trailing "/"); others as typed."""
+    if spec == EMBEDDED:
+        return spec
+    path = Path(spec).expanduser()
+    if path.exists() or spec.startswith(("/", ".", "~")) or spec.lower().endswith(".gguf"):
+        return str(path.resolve())
+    return spec  # a hub id (org/name)

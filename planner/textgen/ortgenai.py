@@ -88,6 +88,7 @@ class OnnxModel:
     context_window: int
     eos_ids: tuple[int, ...]
     engine: str = "onnx"
+    precision: str = PRECISION
 
     @property
     def has_chat_template(self) -> bool:
@@ -230,6 +231,7 @@ def load_onnx(spec: str, config: TextgenConfig, progress: Progress | None = None
         load_s=round(time.perf_counter() - started, 3),
         context_window=window,
         eos_ids=_eos(genai, tokenizer),
+        precision=config.onnx_precision,
     )
     progress("gen_load_step_done", name=loaded.name, seconds=f"{loaded.load_s:.1f}")
     return loaded
@@ -265,6 +267,7 @@ class OnnxBackend:
         self.model_name = lm.name
         self.model_spec = lm.spec
         self.revision = lm.revision
+        self.precision = lm.precision
         self._idle: list[object] = []
         self._lock = threading.Lock()
         self._put_back(self._new_generator())  # the first run need not make one

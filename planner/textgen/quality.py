@@ -133,6 +133,21 @@ def measure(
     return ref_tally, results
 
 
+# What a founder is looking at: each local engine's perplexity against fp32 on
+# bench/quality-text.md, as bench/textgen.py measured it (2026-12-03, the 2-core AMD EPYC
+# with AVX2 and no AVX-512; docs/generation.md has the table). Keyed by (engine, precision).
+MEASURED_RISE: dict[tuple[str, str], float] = {
+    ("transformers", "fp32"): 0.0,
+    ("onnx", "int8"): 0.006,
+    ("onnx", "int4"): 0.30,
+}
+
+
+def measured_rise(engine: str, precision: str | None) -> float | None:
+    """The engine's measured perplexity against fp32 (+0.006 is 0.6 % worse), or None."""
+    return MEASURED_RISE.get((engine, precision or ""))
+
+
 def fp32_window_logits(lm: object) -> WindowLogits:
     """The transformers model's logits at every position of a window (imports torch)."""
     import torch
