@@ -25,7 +25,7 @@ _PUBLIC = {
     "CoverageReport": "planner.coverage",
 }
 
-__all__ = sorted(_PUBLIC)
+__all__ = ["CoverageReport", "analyze", "load_business_models", "load_catalog", "read_team"]
 
 
 def __getattr__(name: str) -> Any:
