@@ -39,8 +39,7 @@ def _covered_but_fragile(model, people: int) -> Team:
     """`people` full-time level-5 members in every required skill of the model."""
     return Team(
         members=tuple(
-            Member(name=f"P{i}", skills=dict.fromkeys(model.requirements, 5))
-            for i in range(people)
+            Member(name=f"P{i}", skills=dict.fromkeys(model.requirements, 5)) for i in range(people)
         )
     )
 
