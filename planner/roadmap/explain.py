@@ -15,11 +15,10 @@ from planner.roadmap.timeline import as_team, team_at
 _END = 10**6  # a month after every action has taken effect
 
 
-def final_report(result: RoadmapResult, without: int | None = None) -> CoverageReport:
-    """`analyze` of the changed team (optionally without one action)."""
+def report_after(result: RoadmapResult, count: int) -> CoverageReport:
+    """`analyze` of the team once the first `count` actions of the list have taken effect."""
     world = result.world
-    kept = [a for i, a in enumerate(result.actions) if i != without]
-    resolved = result.resolved if without is None else resolve_in(world, kept)
+    resolved = resolve_in(world, result.actions[:count])
     working, _ = team_at(world.team, resolved.hires, resolved.steps, _END, world.training)
     return analyze(as_team(working), world.model)
 
@@ -28,15 +27,25 @@ def _labels(ids: list[str], catalog: Catalog, lang: str) -> str:
     return t("list_sep", lang).join(catalog.skill_label(s, lang) for s in ids)
 
 
+def person(name: str, result: RoadmapResult, catalog: Catalog, lang: str) -> str:
+    """A member's name, or for a planned hire, their role."""
+    hire = next((h for h in result.resolved.hires if h.member.name == name), None)
+    return name if hire is None else who(hire, catalog, lang)
+
+
 def why(result: RoadmapResult, action: Hire | Step, catalog: Catalog, lang: str) -> str:
-    """What the action adds to the plan's end state, then when it takes effect."""
-    after = final_report(result)
-    before = final_report(result, without=action.index)
+    """What the action adds to the actions listed before it, once all have taken
+    effect (as the hiring plan explains each step), then when it takes effect."""
+    before = report_after(result, action.index)
+    after = report_after(result, action.index + 1)
     pairs = [(s, before.skills[s], after.skills[s]) for s in after.skills]
     covers = [s for s, b, a in pairs if b.experts == 0 < a.experts]
     closes = [s for s, b, a in pairs if b.coverage < 1 <= a.coverage and s not in covers]
     raises = [s for s, b, a in pairs if a.coverage > b.coverage + 1e-9 and s not in covers + closes]
     spofs = [(s, b.expert_names[0]) for s, b, a in pairs if b.experts == 1 < a.experts]
+    spares = [
+        s for s, b, a in pairs if a.resilience > b.resilience + 1e-9 and s not in dict(spofs)
+    ]
     parts = []
     if covers:
         parts.append(t("hire_why_covers", lang, skills=_labels(covers, catalog, lang)))
@@ -46,10 +55,17 @@ def why(result: RoadmapResult, action: Hire | Step, catalog: Catalog, lang: str)
         parts.append(t("hire_why_improves", lang, skills=_labels(raises, catalog, lang)))
     if spofs:
         items = t("list_sep", lang).join(
-            t("hire_why_spof_item", lang, skill=catalog.skill_label(s, lang), name=name)
+            t(
+                "hire_why_spof_item",
+                lang,
+                skill=catalog.skill_label(s, lang),
+                name=person(name, result, catalog, lang),
+            )
             for s, name in spofs
         )
         parts.append(t("hire_why_spofs", lang, spofs=items))
+    if spares:
+        parts.append(t("roadmap_why_spare", lang, skills=_labels(spares, catalog, lang)))
     if not parts:
         parts.append(t("roadmap_why_none", lang))
     parts.append(when(action, catalog, lang))

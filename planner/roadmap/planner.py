@@ -4,7 +4,9 @@ Each round adds the action that raises the area under `fit + λ · resilience` o
 months 0..N most (so an action that takes effect sooner counts more), placed in the
 earliest month the cash allows: the balance at the end of every month stays at or
 above the reserve (reserve months × today's net monthly burn; a month already below
-it without any action only may not fall further). It stops when no action raises the
+it without any action only may not fall further). A plan without cash (0 on the
+budget page) has no balance to keep: there, as in the coverage page's hiring plan,
+at most five hires are added. It stops when no action raises the
 objective by the hiring plan's minimum gain, averaged over the months.
 
 Candidates: in `hire` mode every role; in `train` mode, for every required skill, the
@@ -27,7 +29,7 @@ from dataclasses import dataclass
 
 from planner.coverage import analyze
 from planner.domain import BusinessModel, RoadmapAction, RoadmapMode
-from planner.hiring import DEFAULT_LAMBDA, MIN_GAIN
+from planner.hiring import DEFAULT_LAMBDA, DEFAULT_MAX_HIRES, MIN_GAIN
 from planner.roadmap.actions import Resolved, resolve
 from planner.roadmap.timeline import (
     TRAINING,
@@ -123,6 +125,9 @@ class Search:
         self.weights = skill_weights(world.model)
         self.required = frozenset(s for s, w in self.weights.items() if w > 0)
         self.floor = cash_floor(world)
+        # Without cash on the budget page nothing limits hiring: as many as the
+        # coverage page's hiring plan proposes, no more.
+        self.max_hires = MAX_ACTIONS if world.cash_limited else DEFAULT_MAX_HIRES
         self._member_skills = {m.name: frozenset(m.skills) for m in world.team.members}
         self._one_skill_models: dict[str, BusinessModel] = {}
         self._memo: dict[tuple, float] = {}
@@ -154,7 +159,7 @@ class Search:
 
     def candidates(self, mode: RoadmapMode) -> list[Candidate]:
         found: list[Candidate] = []
-        if mode in ("hire", "mixed"):
+        if mode in ("hire", "mixed") and len(self.resolved.hires) < self.max_hires:
             found += [Candidate("hire", role=r) for r in sorted(self.world.roles)]
         if mode in ("train", "mixed"):
             for skill in sorted(self.required):
