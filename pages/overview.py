@@ -38,6 +38,7 @@ for path, key in [
     ("pages/model.py", "overview_link_model"),
     ("pages/coverage.py", "overview_link_coverage"),
     ("pages/budget.py", "overview_link_budget"),
+    ("pages/roadmap.py", "overview_link_roadmap"),
     ("pages/pipeline.py", "overview_link_pipeline"),
     ("pages/generate.py", "overview_link_generate"),
     ("pages/attention.py", "overview_link_attention"),

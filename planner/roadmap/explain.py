@@ -44,7 +44,9 @@ def why(result: RoadmapResult, action: Hire | Step, catalog: Catalog, lang: str)
     raises = [s for s, b, a in pairs if a.coverage > b.coverage + 1e-9 and s not in covers + closes]
     spofs = [(s, b.expert_names[0]) for s, b, a in pairs if b.experts == 1 < a.experts]
     spares = [
-        s for s, b, a in pairs if a.resilience > b.resilience + 1e-9 and s not in dict(spofs)
+        s
+        for s, b, a in pairs
+        if a.resilience > b.resilience + 1e-9 and s not in [*covers, *dict(spofs)]
     ]
     parts = []
     if covers:

@@ -21,6 +21,7 @@ from planner.roadmap.charts import (
     succession_rows,
 )
 from planner.roadmap.result import SPENT_BY, RoadmapResult, compare_modes, roadmap
+from planner.roadmap.settings import TrainingSettings
 from planner.roadmap.succession import succession
 from planner.roadmap.world import world_for
 
@@ -38,6 +39,8 @@ class RoadmapSection:
     closes: list[dict[str, str]]  # per skill: coverage and resilience at 100 % from
     succession: list[dict[str, str]]
     ready: str  # "month 7 (2027-03)" or "not within 24 months"
+    defaults: str  # the training and ramp-up estimates in use
+    warnings: list[str]  # months below the cash reserve
 
 
 def problem_texts(result: RoadmapResult, catalog: Catalog, lang: str) -> list[str]:
@@ -75,6 +78,27 @@ def compare_note(modes: dict[str, RoadmapResult], lang: str) -> str:
     return t("roadmap_note", lang, money=money, months=months)
 
 
+def defaults_text(training: TrainingSettings, lang: str) -> str:
+    months = {f"m{level}": training.step_months[level] for level in training.step_months}
+    ramp = " / ".join(f"{share:.0%}" for share in training.ramp_up)
+    return t("roadmap_defaults", lang, share=f"{training.time_share:.0%}", ramp=ramp, **months)
+
+
+def reserve_warnings(result: RoadmapResult, lang: str) -> list[str]:
+    below = result.below_reserve()
+    if not below:
+        return []
+    return [
+        t(
+            "roadmap_below_reserve",
+            lang,
+            reserve=format_money(result.reserve, result.world.market),
+            count=len(below),
+            month=month_text(result, below[0], lang),
+        )
+    ]
+
+
 def closes_rows(result: RoadmapResult, catalog: Catalog, lang: str) -> list[dict[str, str]]:
     covered, resilient = result.closes, result.resilient
     return [
@@ -110,4 +134,6 @@ def roadmap_section(
         closes=closes_rows(result, catalog, lang),
         succession=succession_rows(succession(plan.team, model, world.training), catalog, lang),
         ready=month_text(result, result.ready_month, lang),
+        defaults=defaults_text(world.training, lang),
+        warnings=reserve_warnings(result, lang),
     )
