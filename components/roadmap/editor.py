@@ -9,9 +9,10 @@ import streamlit as st
 
 from components.roadmap.controls import save_roadmap
 from components.state import Ctx, current_plan, is_read_only
+from components.ui import md
 from planner.domain import ROADMAP_MAX_MONTHS, RoadmapAction
 from planner.roadmap.charts import MODE_KEYS
-from planner.roadmap.section import RoadmapSection
+from planner.roadmap.section import RoadmapSection, problem_texts
 
 EDITOR = "roadmap_actions"
 _ROWS = "_roadmap_rows"  # the stored action index behind each row shown
@@ -110,8 +111,9 @@ def invalid_actions(ctx: Ctx, section: RoadmapSection) -> None:
     """Stored actions that no longer apply: said in words, kept until removed."""
     if not section.problems:
         return
+    texts = problem_texts(section.result, ctx.catalog, ctx.lang, escape=md)
     st.warning(
-        "\n".join([ctx.t("roadmap_problems_title"), *(f"- {p}" for p in section.problems)]),
+        "\n".join([ctx.t("roadmap_problems_title"), *(f"- {p}" for p in texts)]),
         icon=":material/warning:",
     )
     if not is_read_only():

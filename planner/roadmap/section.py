@@ -4,6 +4,7 @@ with a closing note, when each skill closes, and the succession table."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -43,12 +44,17 @@ class RoadmapSection:
     warnings: list[str]  # months below the cash reserve
 
 
-def problem_texts(result: RoadmapResult, catalog: Catalog, lang: str) -> list[str]:
+def problem_texts(
+    result: RoadmapResult, catalog: Catalog, lang: str, escape: Callable[[str], str] = str
+) -> list[str]:
+    """What is wrong with each action left out; names and ids pass through `escape`
+    (the page's Markdown escaper; plain text elsewhere)."""
     texts = []
     for problem in result.resolved.problems:
         params = dict(problem.params)
         if "skill" in params:
             params["skill"] = catalog.skill_label(str(params["skill"]), lang)
+        params = {k: escape(v) if isinstance(v, str) else v for k, v in params.items()}
         text = t(problem.key, lang, **params)
         texts.append(t("roadmap_problem", lang, number=problem.index + 1, problem=text))
     return texts
