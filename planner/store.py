@@ -298,6 +298,7 @@ CHANGE_TEXT = {
     "finances": "store_change_finances",
     "self_assessment": "store_change_self_assessment",
     "self_assessment_added": "store_change_self_assessment_added",
+    "self_assessment_claimed": "store_change_self_assessment_claimed",
 }
 
 
