@@ -301,6 +301,7 @@ CHANGE_TEXT = {
     "roadmap": "store_change_roadmap",
     "self_assessment": "store_change_self_assessment",
     "self_assessment_added": "store_change_self_assessment_added",
+    "self_assessment_claimed": "store_change_self_assessment_claimed",
 }
 
 
