@@ -38,6 +38,7 @@ from components.plans.session import (
     VERSION,
     flash,
     forget_widgets,
+    mark_db_away,
 )
 from components.state import PLAN
 from planner.domain import Plan
@@ -60,9 +61,9 @@ def check_workspace(lang: str) -> None:
     try:
         owner = get_store().resolve_workspace(token)
     except STORE_ERRORS as exc:
-        # The database decides; while it is away the sidebar says so and the tab
+        # The database decides; while it is away the pages say so and the tab
         # keeps its own work (nothing of another workspace is in it).
-        problem(exc)
+        mark_db_away(exc)
         return
     if owner is None:
         _refuse(lang)
