@@ -211,9 +211,14 @@ def replica_env(
 
 
 def start_cluster(
-    replicas: int = 3, model_url: str | None = None, nginx_port: int | None = None
+    replicas: int = 3,
+    model_url: str | None = None,
+    nginx_port: int | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> Iterator[Cluster]:
-    """Generator: PostgreSQL, the replicas and nginx running; all stopped after."""
+    """Generator: PostgreSQL, the replicas and nginx running; all stopped after.
+
+    `extra_env` overrides replica settings (the bench shortens the session TTL)."""
     folder = Path(tempfile.mkdtemp(prefix="planner-cluster-"))
     postgres_gen = start_postgres()
     postgres = next(postgres_gen)
@@ -229,7 +234,7 @@ def start_cluster(
             name = f"replica-{i + 1}"
             data_dir = folder / name
             data_dir.mkdir()
-            env = replica_env(name, database_url, data_dir, model_url)
+            env = {**replica_env(name, database_url, data_dir, model_url), **(extra_env or {})}
             replica = Replica(name, free_port(), folder / f"{name}.log", env)
             replica.start()
             started.append(replica)
