@@ -435,6 +435,11 @@ class Store:
     def close(self) -> None:
         self.engine.dispose()
 
+    def ping(self) -> None:
+        """One round trip; raises (SQLAlchemyError) while the database is away."""
+        with self.engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+
     # -- plumbing
 
     @contextmanager
