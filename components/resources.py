@@ -84,6 +84,8 @@ def start_model_load() -> tuple[ModelHolder, EagerModelHolder] | None:
         spec = resolve_model(config.model, config)
     except (ValueError, TextgenError):
         return None
+    if config.remote_only:  # generation runs on the model server: no local model here
+        return None
     pool = slot_pool(config.max_concurrent, config.max_queue)
     holders = ModelHolder(spec, config, pool, config.engine), EagerModelHolder(spec, config)
     for holder in holders:
@@ -105,3 +107,13 @@ def remote_engine(config: TextgenConfig) -> Engine:
     )
     pool = slot_pool(config.max_concurrent, config.max_queue)
     return Engine(backend, pool, config.max_new_tokens_cap)
+
+
+# A probe per process at most every 2 s: a page that opens says within that time
+# whether the model server is down, without every rerun knocking on it.
+@st.cache_data(ttl=2, max_entries=8, show_spinner=False)
+def model_server_down(url: str, api_key: str) -> str | None:
+    """Why the model server at url cannot be reached, or None (see remote.unreachable)."""
+    from planner.textgen.remote import unreachable  # httpx, only when a server is set
+
+    return unreachable(url, api_key)

@@ -85,22 +85,23 @@ def init_state(ctx: Ctx, config: TextgenConfig) -> None:
     state.setdefault(HISTORY, [])
     if "gen_prompt" not in state:
         state["gen_system"], state["gen_prompt"] = preset(
-            PRESETS[0], ctx.plan, ctx.catalog, ctx.model, prompt_lang(ctx)
+            PRESETS[0], ctx.plan, ctx.catalog, ctx.model, prompt_lang(ctx, config)
         )
 
 
-def english_only_model() -> bool:
+def english_only_model(config: TextgenConfig) -> bool:
     """True when runs go to the embedded model, which was trained on English text only:
     asked in Chinese it writes unrelated English (seen: a letter to "Rajja" about a
     monthly report). A server's model, or an operator's folder, may read Chinese."""
     state = st.session_state
-    return state.get("gen_backend") != "remote" and state.get("gen_model") in (None, "", EMBEDDED)
+    backend = state.get("gen_backend") or ("remote" if config.remote_only else "local")
+    return backend != "remote" and state.get("gen_model") in (None, "", EMBEDDED)
 
 
-def prompt_lang(ctx: Ctx) -> str:
+def prompt_lang(ctx: Ctx, config: TextgenConfig) -> str:
     """The language presets write in: English for the English-only embedded model (the
     page's note says why), else the page's language."""
-    return "en" if english_only_model() else ctx.lang
+    return "en" if english_only_model(config) else ctx.lang
 
 
 def show_notices(ctx: Ctx) -> None:
@@ -109,9 +110,9 @@ def show_notices(ctx: Ctx) -> None:
         getattr(st, kind)(ctx.t(key, **md_params(params)))
 
 
-def apply_preset(ctx: Ctx) -> None:
+def apply_preset(ctx: Ctx, config: TextgenConfig) -> None:
     system, prompt = preset(
-        st.session_state["gen_preset"], ctx.plan, ctx.catalog, ctx.model, prompt_lang(ctx)
+        st.session_state["gen_preset"], ctx.plan, ctx.catalog, ctx.model, prompt_lang(ctx, config)
     )
     st.session_state.update(gen_system=system, gen_prompt=prompt, gen_mode="chat")
 

@@ -26,6 +26,10 @@ DEFAULT_ENGINE = "onnx"
 # quality gate (planner.textgen.quality; perplexity within 3 % of fp32). int4 is faster
 # but writes worse text (+30 % perplexity); docs/generation.md has both measured.
 ONNX_PRECISIONS = ("int8", "int4")
+# Where generation runs by default: "local" (the app's own process; a configured
+# server is offered beside it) or "remote" (the OpenAI-compatible server at
+# remote_url; the process never loads a local model unless local_fallback allows it).
+BACKENDS = ("local", "remote")
 
 
 def _default_concurrency() -> int:
@@ -54,6 +58,10 @@ class TextgenConfig:
     allow_download: bool = False  # hub downloads only when the operator turns them on
     orphan_timeout_s: float = 15.0  # a run nobody reads for this long is stopped
     max_run_s: float = 300.0
+    backend: str = BACKENDS[0]
+    # backend = remote: offer the local engine while the server is down (a replica
+    # then loads the model itself, about 1 GB; off in a multi-replica deployment).
+    local_fallback: bool = False
     remote_url: str = ""
     remote_model: str = ""
     remote_api_key: str = ""
@@ -63,6 +71,11 @@ class TextgenConfig:
     @property
     def remote_configured(self) -> bool:
         return bool(self.remote_url)
+
+    @property
+    def remote_only(self) -> bool:
+        """Generation goes to the server; a local model loads only as an allowed fallback."""
+        return self.backend == "remote"
 
     @property
     def offline(self) -> bool:
@@ -113,7 +126,11 @@ def load_config(
                 if str(exc).startswith(ENV_PREFIX):
                     raise
                 raise ValueError(f"{ENV_PREFIX}{name.upper()}: {exc}") from exc
-    for name, allowed in (("engine", ENGINES), ("onnx_precision", ONNX_PRECISIONS)):
+    for name, allowed in (
+        ("engine", ENGINES),
+        ("onnx_precision", ONNX_PRECISIONS),
+        ("backend", BACKENDS),
+    ):
         if name in values:
             value = values[name] = str(values[name]).lower()
             if value not in allowed:
@@ -122,6 +139,8 @@ def load_config(
                     f"{ENV_PREFIX}{name.upper()}: expected one of {choices}, got {value!r}"
                 )
     config = TextgenConfig(**values)
+    if config.remote_only and not config.remote_configured:
+        raise ValueError(f"{ENV_PREFIX}BACKEND: remote needs {ENV_PREFIX}REMOTE_URL")
     if config.max_concurrent < 1:
         raise ValueError(f"{ENV_PREFIX}MAX_CONCURRENT: must be at least 1")
     if config.max_new_tokens_cap < 1:
