@@ -45,13 +45,14 @@ from planner.domain import (
 )
 from planner.gpus import GPUS, GpuPreset
 from planner.hiring import plan_hires
+from planner.numbers import CURRENCY_SYMBOL  # noqa: F401  (re-exported)
+from planner.numbers import money as format_money  # noqa: F401  (re-exported)
 
 HOURS_PER_MONTH = 730  # 8,760 hours a year / 12: what an always-on GPU is billed
 CHINCHILLA_TOKENS_PER_PARAM = 20
 DEFAULT_GPUS = 8
 DEFAULT_MFU = 0.4
 MAX_SCENARIO_NAME = 60
-CURRENCY_SYMBOL = {"cn": "¥", "us": "$"}
 # Compute is priced in USD; a CNY plan converts at this rate (an estimate: the
 # yuan traded near 7.1-7.3 per dollar through 2024). Founders type their own price.
 CNY_PER_USD = 7.2
@@ -704,21 +705,6 @@ def parse_amount(
     if value > limit:
         raise BudgetInputError("budget_err_too_big", value=raw.strip()[:30], limit=f"{limit:,.0f}")
     return value
-
-
-def format_money(value: float, market: str) -> str:
-    """As each market writes money: ¥1,234,567 in full; $1.2M, $850K, $950."""
-    sign = "-" if value < 0 else ""
-    amount = abs(value)
-    symbol = CURRENCY_SYMBOL[market]
-    if market == "cn":
-        return f"{sign}{symbol}{amount:,.0f}"
-    for size, unit in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
-        # 999,960 reads $1M, not $1000K: the unit is chosen after rounding.
-        if amount >= size * 0.9995:
-            text = f"{amount / size:.1f}".removesuffix(".0")
-            return f"{sign}{symbol}{text}{unit}"
-    return f"{sign}{symbol}{amount:,.0f}"
 
 
 def format_plain(value: float) -> str:

@@ -29,6 +29,7 @@ from planner.catalog import Catalog
 from planner.charts import FONT, TARGET_COLOUR, TEAM_COLOUR, plain
 from planner.domain import BusinessModel, ComputeInputs, Plan
 from planner.i18n import t
+from planner.numbers import months, people, percent
 
 TODAY_COLOUR, ZERO_COLOUR, RESILIENCE_COLOUR = TARGET_COLOUR, "#c62828", "#26a69a"
 SCENARIO_COLOURS = ("#1e88e5", "#8e24aa", "#fb8c00", "#43a047")
@@ -56,8 +57,11 @@ def _layout(title: str, height: int, **extra: object) -> dict:
 _TEMPLATE = pio.templates["plotly_white"]
 
 
-def runway_text(months: float | None, horizon: int, lang: str) -> str:
-    return t("budget_runway_beyond", lang, months=horizon) if months is None else f"{months:.1f}"
+def runway_text(runway: float | None, horizon: int, lang: str) -> str:
+    """The runway in months, or "beyond the horizon" when cash lasts past it."""
+    if runway is None:
+        return t("budget_runway_beyond", lang, months=horizon)
+    return months(runway)
 
 
 def runway_chart(summary: BudgetSummary, lang: str) -> go.Figure:
@@ -146,18 +150,18 @@ def scenario_compare(outlooks: list[Outlook], market: str, lang: str) -> go.Figu
         bars(
             "",
             [o.fit for o in outlooks],
-            [f"{o.fit:.0%}" for o in outlooks],
+            [percent(o.fit) for o in outlooks],
             name=t("budget_fit", lang),
             marker={"color": TEAM_COLOUR},
-            hovertemplate="%{x}: %{y:.1%}<extra></extra>",
+            hovertemplate="%{x}: %{text}<extra></extra>",
         ),
         bars(
             "",
             [o.resilience for o in outlooks],
-            [f"{o.resilience:.0%}" for o in outlooks],
+            [percent(o.resilience) for o in outlooks],
             name=t("budget_resilience", lang),
             marker={"color": RESILIENCE_COLOUR},
-            hovertemplate="%{x}: %{y:.1%}<extra></extra>",
+            hovertemplate="%{x}: %{text}<extra></extra>",
         ),
         bars(
             "2",
@@ -277,12 +281,12 @@ def scenario_rows(outlooks: list[Outlook], market: str, lang: str) -> list[dict[
     return [
         {
             t("budget_col_scenario", lang): o.name,
-            t("budget_fit", lang): f"{o.fit:.1%}",
-            t("budget_resilience", lang): f"{o.resilience:.1%}",
+            t("budget_fit", lang): percent(o.fit, 1),
+            t("budget_resilience", lang): percent(o.resilience, 1),
             t("budget_col_runway", lang): runway_text(o.projection.runway, horizon, lang),
             t("budget_cmp_burn12", lang): format_money(o.burn_month_12, market),
             t("budget_col_close_cost", lang): format_money(o.hiring_cost_year, market),
-            t("budget_col_gaps_left", lang): f"{o.gaps_left:.1f}",
+            t("budget_col_gaps_left", lang): people(o.gaps_left),
         }
         for o in outlooks
     ]
