@@ -23,6 +23,7 @@ from planner.budget import (
     format_money,
     month_label,
     plan_compute,
+    plan_with_current_hires,
     summarize,
 )
 from planner.catalog import Catalog
@@ -229,11 +230,20 @@ def scenario_compare(outlooks: list[Outlook], market: str, lang: str) -> go.Figu
 def kpi_rows(summary: BudgetSummary, lang: str) -> list[dict[str, str]]:
     market, horizon = summary.market, summary.plan.projection.months
     per_fit, per_res = summary.cost_per_fit_point(), summary.cost_per_resilience_point()
+    if summary.cash_entered:
+        runway = [
+            (
+                "budget_kpi_runway_today",
+                runway_text(summary.today.projection.runway, horizon, lang),
+            ),
+            ("budget_kpi_runway_plan", runway_text(summary.plan.projection.runway, horizon, lang)),
+        ]
+    else:
+        runway = [("budget_kpi_runway", t("budget_enter_cash", lang))]
     rows = [
         ("budget_kpi_burn", format_money(summary.burn_today, market)),
         ("budget_kpi_burn_plan", format_money(summary.burn_plan, market)),
-        ("budget_kpi_runway_today", runway_text(summary.today.projection.runway, horizon, lang)),
-        ("budget_kpi_runway_plan", runway_text(summary.plan.projection.runway, horizon, lang)),
+        *runway,
         ("budget_kpi_per_fit", "—" if per_fit is None else format_money(per_fit, market)),
         ("budget_kpi_per_res", "—" if per_res is None else format_money(per_res, market)),
     ]
@@ -301,7 +311,7 @@ class BudgetSection:
 
     title: str
     summary: BudgetSummary
-    figures: dict[str, go.Figure]  # runway_chart, and scenario_compare when any is saved
+    figures: dict[str, go.Figure]  # runway_chart (once cash is entered), scenario_compare
     kpis: list[dict[str, str]]
     compute: list[dict[str, str]]
     scenarios: list[dict[str, str]]
@@ -315,11 +325,14 @@ def budget_section(
     model: BusinessModel,
     today: date | None = None,
 ) -> BudgetSection:
-    """The budget section of a report: runway chart, compute table, scenario comparison."""
+    """The budget section of a report: runway chart, compute table, scenario comparison.
+    Hires that follow the hiring plan are costed as the plan is now (one plan per report)."""
+    plan = plan_with_current_hires(plan, catalog, model, lang)
     summary = summarize(plan, catalog, model, lang, today)
     inputs = plan_compute(plan.finances, model.id, summary.market)
     outlooks = compare_scenarios(plan, catalog, model, lang)
-    figures = {"runway_chart": runway_chart(summary, lang)}
+    # No cash entered: no runway chart (a line falling from 0 would alarm, not inform).
+    figures = {"runway_chart": runway_chart(summary, lang)} if summary.cash_entered else {}
     if outlooks:
         figures["scenario_compare"] = scenario_compare(outlooks, summary.market, lang)
     return BudgetSection(
