@@ -58,6 +58,9 @@ def init_state(ctx: Ctx, cfg: TextgenConfig) -> None:
         state["attn_text"] = ctx.t("attn_default_text")
     gen_model = state.get("gen_model")
     state.setdefault("attn_model", gen_model if isinstance(gen_model, str) else cfg.model)
+    # The built-in model is the empty field, named by its placeholder: never the raw id.
+    if (state["attn_model"] or "").strip() == EMBEDDED:
+        state["attn_model"] = ""
     state.setdefault("attn_text", ctx.t("attn_default_text"))
     state.setdefault("attn_layer", 0)
     state.setdefault("attn_head", 0)
@@ -116,7 +119,12 @@ def _line(ctx: Ctx, key: str, params: dict) -> str:
 
 def model_holder(ctx: Ctx, cfg: TextgenConfig) -> EagerModelHolder | None:
     """The eager model of the chosen spec, loaded (with progress) or None with a message."""
-    st.text_input(ctx.t("attn_model_label"), key="attn_model", help=ctx.t("attn_model_help"))
+    st.text_input(
+        ctx.t("attn_model_label"),
+        key="attn_model",
+        help=ctx.t("attn_model_help"),
+        placeholder=ctx.t("gen_model_embedded"),
+    )
     spec = (st.session_state["attn_model"] or "").strip() or EMBEDDED
     holder = attention_model(spec, cfg)
     was_ready = holder.ready

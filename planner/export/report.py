@@ -207,6 +207,7 @@ def _meta_lines(a: Analysis, when: date) -> list[str]:
         f"{t('export_resilience', lang)}: {percent(a.report.resilience)}",
         f"{t('export_members', lang)}: {len(a.plan.team)}",
         f"{t('export_date', lang)}: {when.isoformat()}",
+        t("export_article", lang),  # "the article" named once, with its title
     ]
 
 
