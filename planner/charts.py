@@ -127,8 +127,7 @@ def coverage_radar(report: CoverageReport, catalog: Catalog, lang: str) -> go.Fi
             theta=closed,
             name=t("radar_required", lang),
             line={"color": TARGET_COLOUR, "dash": "dash"},
-            customdata=[percent(1.0)] * (len(areas) + 1),
-            hovertemplate="%{theta}: %{customdata}<extra></extra>",
+            hovertemplate="%{theta}: " + t("radar_required", lang) + "<extra></extra>",
         )
     )
     fig.add_trace(
