@@ -53,6 +53,9 @@ def init_state(ctx: Ctx, cfg: TextgenConfig) -> None:
         state["attn_text"] = ctx.t("attn_default_text")
     gen_model = state.get("gen_model")
     state.setdefault("attn_model", gen_model if isinstance(gen_model, str) else cfg.model)
+    # The built-in model is the empty field, named by its placeholder: never the raw id.
+    if (state["attn_model"] or "").strip() == EMBEDDED:
+        state["attn_model"] = ""
     state.setdefault("attn_text", ctx.t("attn_default_text"))
     state.setdefault("attn_layer", 0)
     state.setdefault("attn_head", 0)
