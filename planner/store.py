@@ -301,6 +301,7 @@ CHANGE_TEXT = {
     "roadmap": "store_change_roadmap",
     "self_assessment": "store_change_self_assessment",
     "self_assessment_added": "store_change_self_assessment_added",
+    "self_assessment_claimed": "store_change_self_assessment_claimed",
 }
 
 
@@ -433,6 +434,11 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def ping(self) -> None:
+        """One round trip; raises (SQLAlchemyError) while the database is away."""
+        with self.engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
 
     # -- plumbing
 

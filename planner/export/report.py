@@ -57,7 +57,7 @@ def _tables(a: Analysis) -> dict[str, tuple[list[str], list[list[str]]]]:
             t("export_col_skill", lang),
             t("export_col_target", lang),
             t("export_col_depth", lang),
-            t("export_col_supply", lang),
+            t("export_col_filled", lang),
             t("export_col_coverage", lang),
             t("export_col_gap", lang),
             t("export_col_experts", lang),
@@ -68,7 +68,7 @@ def _tables(a: Analysis) -> dict[str, tuple[list[str], list[list[str]]]]:
                 cat.skill_label(s.skill_id, lang),
                 str(s.target),
                 f"{s.depth:g}",
-                f"{s.supply:.2f}",
+                f"{s.filled:.2f}",
                 percent(s.coverage),
                 f"{s.gap:.2f}",
                 t(
