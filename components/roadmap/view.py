@@ -12,7 +12,7 @@ from components.ui import show_chart
 from planner.domain import Plan, plan_to_json
 from planner.i18n import t
 from planner.roadmap.charts import MODE_KEYS, month_text
-from planner.roadmap.result import roadmap
+from planner.roadmap.result import RoadmapResult, compare_modes, roadmap
 from planner.roadmap.section import RoadmapSection, roadmap_section
 from planner.roadmap.succession import succession
 from planner.roadmap.world import world_for
@@ -22,10 +22,27 @@ CACHE_ENTRIES, CACHE_TTL = 32, 3600
 
 
 @st.cache_data(max_entries=CACHE_ENTRIES, ttl=CACHE_TTL, show_spinner=False)
+def _modes(plan_json: str, model_id: str, lang: str, day: str) -> dict[str, RoadmapResult]:
+    """The planner in its three modes: moving or adding an action does not rerun it."""
+    plan, model = _plan_and_model(plan_json, model_id)
+    return compare_modes(world_for(plan, catalog(), model, lang, today=date.fromisoformat(day)))
+
+
+@st.cache_data(max_entries=CACHE_ENTRIES, ttl=CACHE_TTL, show_spinner=False)
 def _section(plan_json: str, model_id: str, lang: str, day: str) -> RoadmapSection:
+    plan, model = _plan_and_model(plan_json, model_id)
+    # The modes' key leaves out what they do not depend on: the actions and the mode.
+    general = plan.model_copy(
+        update={"roadmap": plan.roadmap.model_copy(update={"actions": None, "mode": "mixed"})}
+    )
+    modes = _modes(plan_to_json(general), model_id, lang, day)
+    return roadmap_section(plan, catalog(), model, lang, date.fromisoformat(day), modes)
+
+
+def _plan_and_model(plan_json: str, model_id: str):
     plan = Plan.model_validate_json(plan_json)
     models = {**catalog().business_models, **plan.custom_models}
-    return roadmap_section(plan, catalog(), models[model_id], lang, date.fromisoformat(day))
+    return plan, models[model_id]
 
 
 def _key(ctx: Ctx) -> tuple[str, str, str, str]:
@@ -43,9 +60,8 @@ def section_for(ctx: Ctx) -> RoadmapSection:
 @st.cache_data(max_entries=CACHE_ENTRIES, ttl=CACHE_TTL, show_spinner=False)
 def _ready(plan_json: str, model_id: str, lang: str, day: str) -> tuple[str, str, bool]:
     """(mode words, ready month words, ready within the horizon) of the plan's roadmap."""
-    plan = Plan.model_validate_json(plan_json)
-    models = {**catalog().business_models, **plan.custom_models}
-    world = world_for(plan, catalog(), models[model_id], lang, today=date.fromisoformat(day))
+    plan, model = _plan_and_model(plan_json, model_id)
+    world = world_for(plan, catalog(), model, lang, today=date.fromisoformat(day))
     result = roadmap(world, plan.roadmap.mode, plan.roadmap.actions)
     mode = t("roadmap_yours", lang) if result.chosen else t(MODE_KEYS[result.mode], lang)
     return mode, month_text(result, result.ready_month, lang), result.ready_month is not None
