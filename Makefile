@@ -56,7 +56,9 @@ system-deps:
 run: install warm
 	bash scripts/system-deps.sh --optional
 	# Here the operator is the user: the model field takes any folder, file or hub id.
-	PLANNER_TEXTGEN_FREE_MODEL_FIELD=1 $(VENV)/bin/streamlit run app.py --server.port $(PORT)
+	# No outside requests: no ONNX Runtime telemetry, no usage statistics, no public-IP
+	# lookup (browser.serverAddress and gatherUsageStats in .streamlit/config.toml).
+	PLANNER_TEXTGEN_FREE_MODEL_FIELD=1 ORT_DISABLE_TELEMETRY=1 $(VENV)/bin/streamlit run app.py --server.port $(PORT)
 
 lint: install-check
 	$(VENV)/bin/ruff check .

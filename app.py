@@ -3,6 +3,8 @@
 # Loaded once here, before any session thread: plotly looks pandas up in sys.modules
 # without waiting, and a first import racing in another session's thread handed it
 # a half-initialised module (seen on /attention).
+import os
+
 import pandas  # noqa: F401
 import streamlit as st
 
@@ -17,6 +19,8 @@ from components.selfassess import invite_requested, selfassess_route
 from components.state import current_lang, init_state, mark_routed, render_language_switch
 
 st.set_page_config(page_title="AI Startup Talent Planner", page_icon="🧭", layout="wide")
+# No usage reports from ONNX Runtime (the model load below); an operator may opt in.
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 start_model_load()  # once per server process: the generation model loads in the background
 
 init_state()

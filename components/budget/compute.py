@@ -29,6 +29,7 @@ from planner import budget
 from planner.budget import BudgetSummary
 from planner.budget_charts import compute_rows
 from planner.domain import MARKETS, TrainingInputs
+from planner.formatting import md
 
 TRAINING_KEYS = {
     "none": "budget_training_none",
@@ -68,7 +69,7 @@ def compute_section(ctx: Ctx, summary: BudgetSummary) -> None:
     st.caption(
         ctx.t(
             "budget_compute_default" if default else "budget_compute_edited",
-            model=ctx.model.label(ctx.lang),
+            model=md(ctx.model.label(ctx.lang)),
             # A custom model starts from the product profile (budget.default_compute).
             profile=ctx.t(PROFILE_KEYS.get(ctx.model.id, "budget_profile_product")),
         )

@@ -48,6 +48,10 @@ def init_plans() -> None:
         st.session_state[SHARE] = token
         st.session_state.pop(SHARED, None)
     if SHARE in st.session_state:
+        # Page links lead to a page's plain address: the share goes back into the
+        # URL, so a reload or a copied address still shows the shared plan.
+        if st.query_params.get("share") != st.session_state[SHARE]:
+            st.query_params["share"] = st.session_state[SHARE]
         if private_workspaces():
             keep_workspace()
         _init_shared(st.session_state[SHARE], lang)

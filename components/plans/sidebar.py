@@ -12,7 +12,13 @@ import streamlit as st
 
 from components.plans import actions
 from components.plans.actions import call
-from components.plans.config import STORE_ERRORS, auth_configured, get_store, owner_id
+from components.plans.config import (
+    STORE_ERRORS,
+    auth_configured,
+    get_store,
+    owner_id,
+    private_workspaces,
+)
 from components.plans.session import (
     CONFLICT,
     DB_ERROR,
@@ -23,7 +29,7 @@ from components.plans.session import (
     show_flash,
 )
 from components.plans.widgets import copy_button, export_button, when
-from components.plans.workspace import workspace_sidebar
+from components.plans.workspace import remember_workspace, workspace_sidebar
 from components.state import current_plan, is_read_only
 from planner.domain import MAX_NAME_LEN
 from planner.formatting import md
@@ -35,6 +41,8 @@ HISTORY_SHOWN = 30
 
 def render_plan_sidebar(lang: str) -> None:
     st.divider()
+    if private_workspaces():
+        remember_workspace()
     if is_read_only():
         st.info(t("share_viewing", lang, name=md(current_plan().name)))
         copy_button(lang, key="plan_copy_shared")

@@ -44,6 +44,7 @@ from planner.textgen.run import GenerationRun
 from planner.textgen.sampling import TokenChooser
 
 PACKAGE = "onnxruntime-genai"
+NO_TELEMETRY = "ORT_DISABLE_TELEMETRY"
 PRECISION = "int4"  # the default (TextgenConfig.onnx_precision)
 # The builder loads the fp32 model, writes an fp32 graph and quantizes it: about
 # 45 s on 2 busy cores. A build that takes far longer is stuck.
@@ -120,6 +121,7 @@ def build_onnx(
     cmd += ["-p", precision, "-e", "cpu", "-c", str(work)]
     if extra:  # builder options as KEY=VALUE (the benchmark tries variants)
         cmd += ["--extra_options", *extra]
+    no_telemetry()
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_VERBOSITY": "error"}
     try:
         done = subprocess.run(
@@ -138,8 +140,15 @@ def _threads(config: TextgenConfig) -> int:
     return config.threads or os.cpu_count() or 1
 
 
+def no_telemetry() -> None:
+    """ONNX Runtime sends usage events to Microsoft unless told not to (7 requests
+    in a model load were seen); an operator who sets the variable decides."""
+    os.environ.setdefault(NO_TELEMETRY, "1")
+
+
 def _open(folder: Path, config: TextgenConfig) -> tuple[object, object, dict]:
     """(model, tokenizer, genai config) from a built folder."""
+    no_telemetry()
     import onnxruntime_genai as og
 
     from planner.textgen.tokenizer import FastTokenizer

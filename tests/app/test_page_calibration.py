@@ -374,3 +374,30 @@ def test_editing_the_table_confirms_what_changed_and_keeps_the_rest():
     }
     at.run()
     assert at.session_state["plan"].team.members[0].ratings_meta == alice.ratings_meta
+
+
+def test_an_open_link_claiming_a_member_waits_for_the_founders_confirmation(store):
+    """Issue 23, item 4: "alice  chen" on an open link is Alice Chen only once the
+    founder says so; until then Accept changes nothing, and the history says how."""
+    at = founder(team_plan())
+    token = make_link(at, "")
+    submit(store, token, SelfAssessment(name="alice  chen", skills={"research.alignment": 5}))
+    at.run()
+    no_exception(at)
+    claim = t("calibration_claim", "en", member="Alice Chen", typed=md("alice  chen"))
+    assert [w.value for w in at.warning] == [claim]
+    assert not at.info  # not offered as a new member either
+    pid = proposal_id(store, at)
+    accept = at.button(key=f"calibration_accept_all_{pid}")
+    assert accept.disabled and at.button(key=f"calibration_accept_some_{pid}").disabled
+    version = at.session_state["_plans_version"]
+    at.checkbox(key=f"calibration_claim_{pid}").check().run()
+    assert not at.button(key=f"calibration_accept_all_{pid}").disabled
+    at.button(key=f"calibration_accept_all_{pid}").click().run()
+    no_exception(at)
+    assert at.session_state["_plans_version"] == version + 1
+    team = at.session_state["plan"].team
+    assert team.names() == ["Alice Chen", "Bob Li"]
+    assert team.members[0].level("research.alignment") == 5
+    summary = md("Alice Chen's ratings from an open link, claimed as alice  chen")
+    assert any(summary in h for h in history(at))

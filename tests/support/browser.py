@@ -127,37 +127,28 @@ def app_server(tmp_path_factory: pytest.TempPathFactory, request) -> Iterator[Ap
     yield from serve_app(tmp_path_factory, request)
 
 
-def serve_app(tmp_path_factory: pytest.TempPathFactory, request) -> Iterator[AppServer]:
-    """Start the app server, yield it once healthy (no session opened yet), stop it."""
+def serve_app(
+    tmp_path_factory: pytest.TempPathFactory, request, *, as_shipped: dict[str, str] | None = None
+) -> Iterator[AppServer]:
+    """Start the app server, yield it once healthy (no session opened yet), stop it.
+
+    `as_shipped`: started as `make run` starts it (its config file only, no address,
+    no offline switches), with these variables added to the environment."""
     data_dir = tmp_path_factory.mktemp("browser-data")
     log_path = data_dir / "server.log"
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "PLANNER_DATA_DIR": str(data_dir),
-        "HF_HUB_OFFLINE": "1",
-        "TRANSFORMERS_OFFLINE": "1",
-        "PYTHONUNBUFFERED": "1",
-    }
+    env = {**os.environ, "PLANNER_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"}
     env.pop("PLANNER_DATABASE_URL", None)
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--server.fileWatcherType",
-        "none",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
+    if as_shipped is None:
+        env |= {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+        cmd += ["--server.address", "127.0.0.1", "--server.headless", "true"]
+        cmd += ["--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
+    else:
+        for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "ORT_DISABLE_TELEMETRY"):
+            env.pop(name, None)
+        env |= as_shipped
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
