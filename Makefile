@@ -70,13 +70,16 @@ fmt: install-test
 
 # Two workers (pytest-xdist): the machine has two cores.
 check: install-check lint
-	$(PY) -m pytest tests/unit tests/app -m "not browser" -n 2
+	$(PY) -m pytest tests/unit tests/app -m "not browser and not scale" -n 2
 
 # PLANNER_REQUIRE_BROWSER: here Chromium was installed, so an export test fails
 # (never skips) when it cannot find it.
+# The scale suite (tests/scale/: three replicas, nginx, PostgreSQL, the model server,
+# faults) runs alone: it starts its own servers and stops some of them on purpose.
 test: install-test system-deps lint
-	PLANNER_REQUIRE_BROWSER=1 $(PY) -m pytest -m "not browser" -n 2
-	PLANNER_REQUIRE_BROWSER=1 $(PY) -m pytest -m browser
+	PLANNER_REQUIRE_BROWSER=1 $(PY) -m pytest -m "not browser and not scale" -n 2
+	PLANNER_REQUIRE_BROWSER=1 $(PY) -m pytest -m "browser and not scale"
+	PLANNER_REQUIRE_BROWSER=1 $(PY) -m pytest -m scale
 
 bench: install-test
 	$(PY) bench/coverage.py
@@ -85,6 +88,7 @@ bench: install-test
 	$(PY) bench/attention.py
 	$(PY) bench/budget.py
 	$(PY) bench/fuzz.py
+	$(PY) bench/load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts

@@ -48,6 +48,8 @@ def start_model_load() -> ModelHolder | None:
         config = textgen_config()
     except ValueError:
         return None
+    if config.remote_only:  # generation runs on the model server: no local model here
+        return None
     holder = model_holder(config.model, config, config.engine)
     holder.start()
     return holder
@@ -67,3 +69,13 @@ def remote_engine(config: TextgenConfig) -> Engine:
     )
     pool = slot_pool(config.max_concurrent, config.max_queue)
     return Engine(backend, pool, config.max_new_tokens_cap)
+
+
+# A probe per process at most every 2 s: a page that opens says within that time
+# whether the model server is down, without every rerun knocking on it.
+@st.cache_data(ttl=2, max_entries=8, show_spinner=False)
+def model_server_down(url: str, api_key: str) -> str | None:
+    """Why the model server at url cannot be reached, or None (see remote.unreachable)."""
+    from planner.textgen.remote import unreachable  # httpx, only when a server is set
+
+    return unreachable(url, api_key)

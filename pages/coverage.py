@@ -4,6 +4,7 @@ import streamlit as st
 
 from components.export import coverage_csv_download
 from components.provenance import stale_days, today
+from components.roadmap import succession_table
 from components.state import page_setup
 from components.team_actions import start_actions
 from components.ui import md, show_chart
@@ -55,6 +56,7 @@ with left:
     show_chart(charts.bus_factor(report, catalog, ctx.lang), "bus_factor", ctx)
 with right:
     risk_panel(ctx, report)
+    succession_table(ctx)
 
 st.subheader(ctx.t("hiring_title"))
 st.caption(ctx.t("hiring_help", lam=f"{DEFAULT_LAMBDA:g}"))

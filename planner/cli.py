@@ -7,6 +7,7 @@
         --format pdf --out report.pdf
     python -m planner compute --params 7B --gpu h100 --mfu 0.4 --price 2.99 --format json
     python -m planner budget --plan plan.json --format json
+    python -m planner roadmap --plan plan.json --mode mixed --months 24 --format json
 
 Exit status: 0 on success, 1 on bad input (missing or invalid team file, unknown
 model, unwritable output), 2 on a usage error (argparse), 3 when a PNG/SVG/PDF
@@ -28,6 +29,7 @@ from planner.domain import LANGS, Plan
 from planner.hiring import DEFAULT_LAMBDA, explain_step, plan_hires
 from planner.i18n import t
 from planner.io import TeamImportError, parse_team
+from planner.roadmap import cli as roadmap_cli
 
 EXIT_OK, EXIT_INPUT, EXIT_RENDER = 0, 1, 3
 
@@ -254,6 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_report)
 
     budget_cli.add_commands(sub)  # compute, budget
+    roadmap_cli.add_commands(sub)  # roadmap
     return parser
 
 

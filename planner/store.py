@@ -271,6 +271,8 @@ def describe_changes(old: Plan | None, new: Plan) -> list[dict]:
         changes.append({"kind": "notes"})
     if old.finances != new.finances:
         changes.append({"kind": "finances"})
+    if old.roadmap != new.roadmap:
+        changes.append({"kind": "roadmap"})
     return changes
 
 
@@ -296,6 +298,7 @@ CHANGE_TEXT = {
     "lang": "store_change_lang",
     "notes": "store_change_notes",
     "finances": "store_change_finances",
+    "roadmap": "store_change_roadmap",
     "self_assessment": "store_change_self_assessment",
     "self_assessment_added": "store_change_self_assessment_added",
     "self_assessment_claimed": "store_change_self_assessment_claimed",
@@ -431,6 +434,11 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def ping(self) -> None:
+        """One round trip; raises (SQLAlchemyError) while the database is away."""
+        with self.engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
 
     # -- plumbing
 

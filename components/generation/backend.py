@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.generation.session import message
-from components.resources import model_holder, remote_engine, textgen_config
+from components.resources import model_holder, model_server_down, remote_engine, textgen_config
 from components.state import Ctx
 from planner.textgen.config import (
     EMBEDDED,
@@ -124,25 +124,44 @@ def _engine_picker(ctx: Ctx) -> str:
     return engine if engine in ENGINES else ENGINES[0]
 
 
+def _backend_choice(ctx: Ctx, config: TextgenConfig) -> str:
+    """local or remote: what the operator set up, and the visitor's pick where both are."""
+    if not config.remote_configured:
+        return "local"
+    if config.remote_only and not config.local_fallback:
+        st.caption(ctx.t("gen_backend_remote", url=config.remote_url))
+        return "remote"
+    choice = st.segmented_control(
+        ctx.t("gen_backend_label"),
+        ["local", "remote"],
+        default="remote" if config.remote_only else "local",
+        key="gen_backend",
+        format_func=lambda b: (
+            ctx.t("gen_backend_local")
+            if b == "local"
+            else ctx.t("gen_backend_remote", url=config.remote_url)
+        ),
+    )
+    return choice or ("remote" if config.remote_only else "local")
+
+
+def _server_down(ctx: Ctx, config: TextgenConfig) -> bool:
+    """Say at once (one short probe) when the model server does not answer."""
+    detail = model_server_down(config.remote_url, config.remote_api_key)
+    if detail is None:
+        return False
+    st.error(ctx.t("gen_err_remote_down", url=config.remote_url, detail=detail))
+    if config.remote_only and config.local_fallback:
+        st.info(ctx.t("gen_remote_down_local"))
+    elif config.remote_only:
+        st.caption(ctx.t("gen_remote_down_wait"))
+    return True
+
+
 def backend_section(ctx: Ctx, config: TextgenConfig) -> tuple[Engine | None, ModelHolder | None]:
     """The engine runs go to (None: not ready or none usable), and the local model's holder."""
     st.subheader(ctx.t("gen_section_model"))
-    backend = "local"
-    if config.remote_configured:
-        backend = (
-            st.segmented_control(
-                ctx.t("gen_backend_label"),
-                ["local", "remote"],
-                default="local",
-                key="gen_backend",
-                format_func=lambda b: (
-                    ctx.t("gen_backend_local")
-                    if b == "local"
-                    else ctx.t("gen_backend_remote", url=config.remote_url)
-                ),
-            )
-            or "local"
-        )
+    backend = _backend_choice(ctx, config)
     if backend == "local":
         left, right = st.columns([3, 2])
         with left:
@@ -155,6 +174,8 @@ def backend_section(ctx: Ctx, config: TextgenConfig) -> tuple[Engine | None, Mod
         if ready and holder.engine_used != engine:
             st.info(ctx.t("gen_engine_fell_back", model=holder.spec))
         return (holder.engine if ready else None), holder
+    if _server_down(ctx, config):
+        return None, None
     try:
         return remote_engine(config), None
     except TextgenError as exc:

@@ -39,6 +39,7 @@ from components.plans.session import (
     VERSION,
     flash,
     forget_widgets,
+    mark_db_away,
 )
 from components.state import PLAN
 from planner.domain import Plan
@@ -67,9 +68,9 @@ def check_workspace(lang: str) -> None:
     try:
         owner = get_store().resolve_workspace(token)
     except STORE_ERRORS as exc:
-        # The database decides; while it is away the sidebar says so and the tab
+        # The database decides; while it is away the pages say so and the tab
         # keeps its own work (nothing of another workspace is in it).
-        problem(exc)
+        mark_db_away(exc)
         return
     if owner is None and from_browser:
         # Replaced (rotated) since this browser saw it: forgotten, and said once.

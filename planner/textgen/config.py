@@ -25,6 +25,10 @@ DEFAULT_ENGINE = "onnx"
 # Weights of the ONNX engine: int4 is the fastest; int8 keeps closer to fp32 greedy text
 # (docs/generation.md has both measured).
 ONNX_PRECISIONS = ("int4", "int8")
+# Where generation runs by default: "local" (the app's own process; a configured
+# server is offered beside it) or "remote" (the OpenAI-compatible server at
+# remote_url; the process never loads a local model unless local_fallback allows it).
+BACKENDS = ("local", "remote")
 
 
 def _default_concurrency() -> int:
@@ -53,6 +57,10 @@ class TextgenConfig:
     allow_download: bool = False  # hub downloads only when the operator turns them on
     orphan_timeout_s: float = 15.0  # a run nobody reads for this long is stopped
     max_run_s: float = 300.0
+    backend: str = BACKENDS[0]
+    # backend = remote: offer the local engine while the server is down (a replica
+    # then loads the model itself, about 1 GB; off in a multi-replica deployment).
+    local_fallback: bool = False
     remote_url: str = ""
     remote_model: str = ""
     remote_api_key: str = ""
@@ -62,6 +70,11 @@ class TextgenConfig:
     @property
     def remote_configured(self) -> bool:
         return bool(self.remote_url)
+
+    @property
+    def remote_only(self) -> bool:
+        """Generation goes to the server; a local model loads only as an allowed fallback."""
+        return self.backend == "remote"
 
     @property
     def offline(self) -> bool:
@@ -112,7 +125,11 @@ def load_config(
                 if str(exc).startswith(ENV_PREFIX):
                     raise
                 raise ValueError(f"{ENV_PREFIX}{name.upper()}: {exc}") from exc
-    for name, allowed in (("engine", ENGINES), ("onnx_precision", ONNX_PRECISIONS)):
+    for name, allowed in (
+        ("engine", ENGINES),
+        ("onnx_precision", ONNX_PRECISIONS),
+        ("backend", BACKENDS),
+    ):
         if name in values:
             value = values[name] = str(values[name]).lower()
             if value not in allowed:
@@ -121,6 +138,8 @@ def load_config(
                     f"{ENV_PREFIX}{name.upper()}: expected one of {choices}, got {value!r}"
                 )
     config = TextgenConfig(**values)
+    if config.remote_only and not config.remote_configured:
+        raise ValueError(f"{ENV_PREFIX}BACKEND: remote needs {ENV_PREFIX}REMOTE_URL")
     if config.max_concurrent < 1:
         raise ValueError(f"{ENV_PREFIX}MAX_CONCURRENT: must be at least 1")
     if config.max_new_tokens_cap < 1:

@@ -234,7 +234,7 @@ def test_summary_of_the_sample_plan(sample_team, catalog):
         market="us",
         start_month="2026-01",
         funding=Funding(cash=3_000_000, monthly_burn=40_000),
-        hires=(PlannedHire(role="mlops_engineer", weeks_to_hire=10),),
+        hires=(PlannedHire(role="backend_engineer", weeks_to_hire=10),),
     )
     plan = Plan(team=sample_team, business_model="product", finances=fin)
     model = catalog.business_models["product"]

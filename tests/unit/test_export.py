@@ -208,7 +208,10 @@ def test_report_html_holds_every_section_escaped(analyses, tricky_plan: Plan) ->
     from planner.budget_charts import budget_section
 
     budget_figures = budget_section(a.plan, a.catalog, "zh", a.model).figures
-    charts_in_report = len(charts.CHART_IDS) - (0 if a.steps else 1) + len(budget_figures)
+    roadmap_figures = 1  # the roadmap chart
+    charts_in_report = (
+        len(charts.CHART_IDS) - (0 if a.steps else 1) + len(budget_figures) + roadmap_figures
+    )
     assert doc.count("Plotly.newPlot") == charts_in_report
     for key in (
         "export_section_models",
