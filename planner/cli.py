@@ -22,7 +22,7 @@ import os
 import sys
 from pathlib import Path
 
-from planner import budget_cli, charts, export
+from planner import budget_cli, charts, export, workspace_cli
 from planner.catalog import Catalog, load_catalog
 from planner.coverage import scores_by_model
 from planner.domain import LANGS, Plan
@@ -259,6 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     budget_cli.add_commands(sub)  # compute, budget
     roadmap_cli.add_commands(sub)  # roadmap
+    workspace_cli.add_commands(sub)  # instance-link
     return parser
 
 

@@ -22,7 +22,7 @@ from tests.support.browser import AppPage
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.browser
 
-REFUSED = "This share link does not open a plan."
+REFUSED = "This self-assessment invite does not open a form."
 NOTE = "Shipped our <b>inference API</b> [docs](http://evil.example)"
 
 
