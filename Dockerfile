@@ -10,7 +10,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PLANNER_DATA_DIR=/data \
     PLANNER_TEXTGEN_CACHE_DIR=/data/textgen-cache \
-    HF_HUB_OFFLINE=1
+    HF_HUB_OFFLINE=1 \
+    ORT_DISABLE_TELEMETRY=1
 
 # Chromium renders PNG/SVG/PDF chart exports (kaleido); Noto CJK draws Chinese.
 COPY packages.txt /tmp/packages.txt

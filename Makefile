@@ -56,7 +56,9 @@ system-deps:
 run: install warm
 	bash scripts/system-deps.sh --optional
 	# Here the operator is the user: the model field takes any folder, file or hub id.
-	PLANNER_TEXTGEN_FREE_MODEL_FIELD=1 $(VENV)/bin/streamlit run app.py --server.port $(PORT)
+	# No outside requests: no ONNX Runtime telemetry, no usage statistics, no public-IP
+	# lookup (browser.serverAddress and gatherUsageStats in .streamlit/config.toml).
+	PLANNER_TEXTGEN_FREE_MODEL_FIELD=1 ORT_DISABLE_TELEMETRY=1 $(VENV)/bin/streamlit run app.py --server.port $(PORT)
 
 lint: install-check
 	$(VENV)/bin/ruff check .
@@ -68,13 +70,16 @@ fmt: install-test
 
 # Two workers (pytest-xdist): the machine has two cores.
 check: install-check lint
-	$(PY) -m pytest tests/unit tests/app -m "not browser" -n 2
+	$(PY) -m pytest tests/unit tests/app -m "not browser and not scale" -n 2
 
 # PLANNER_REQUIRE_BROWSER: here Chromium was installed, so an export test fails
 # (never skips) when it cannot find it.
+# The scale suite (tests/scale/: three replicas, nginx, PostgreSQL, the model server,
+# faults) runs alone: it starts its own servers and stops some of them on purpose.
 test: install-test system-deps lint
-	PLANNER_REQUIRE_BROWSER=1 $(PY) -m pytest -m "not browser" -n 2
-	PLANNER_REQUIRE_BROWSER=1 $(PY) -m pytest -m browser
+	PLANNER_REQUIRE_BROWSER=1 $(PY) -m pytest -m "not browser and not scale" -n 2
+	PLANNER_REQUIRE_BROWSER=1 $(PY) -m pytest -m "browser and not scale"
+	PLANNER_REQUIRE_BROWSER=1 $(PY) -m pytest -m scale
 
 bench: install-test
 	$(PY) bench/coverage.py
@@ -83,6 +88,7 @@ bench: install-test
 	$(PY) bench/attention.py
 	$(PY) bench/budget.py
 	$(PY) bench/fuzz.py
+	$(PY) bench/load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts

@@ -100,7 +100,10 @@ def main() -> None:
     from planner.catalog import load_catalog
     from planner.domain import Plan
     from planner.files import read_team
-    from planner.scoring import analyze, plan_hires
+    from planner.scoring import (
+        analyze,
+        plan_hires,
+    )
     from planner.textgen.attention import capture, formula, load_eager, view
     from planner.textgen.attention.figures import attn_formula, attn_grid, attn_heatmap
     from planner.textgen.config import load_config

@@ -21,7 +21,9 @@ from planner import export
 from planner.catalog import Catalog
 from planner.domain import Plan
 from planner.files import safe_filename
-from planner.scoring import CoverageReport
+from planner.scoring import (
+    CoverageReport,
+)
 
 CACHE_ENTRIES, CACHE_TTL = 64, 3600
 

@@ -16,6 +16,8 @@ RESPONSIVE_CSS = (
     '[data-testid="stHorizontalBlock"] [data-testid="stColumn"] {min-width: min(100%, 9rem)}'
     '[class*="st-key-charts_"] [data-testid="stHorizontalBlock"] [data-testid="stColumn"] '
     "{min-width: min(100%, 26rem)}"
+    # The script that writes the workspace cookie (components/plans/remember.py) shows nothing.
+    ".st-key-ws_memory {display: none}"
 )
 
 

@@ -9,8 +9,6 @@ user text.
 
 from __future__ import annotations
 
-import json
-
 import streamlit as st
 
 from planner.files import MAX_UPLOAD_BYTES
@@ -20,8 +18,12 @@ _UPLOADER = '[data-testid="stFileUploaderDropzone"]'
 
 
 def _css_text(text: str) -> str:
-    """A CSS string literal (JSON's escaping is valid CSS for these characters)."""
-    return json.dumps(text, ensure_ascii=True).replace("</", "<\\/")
+    """A CSS string literal: every character but ASCII letters and digits as a CSS
+    escape (a backslash, its hex code point and a space that ends the escape).
+
+    CSS has no \\uXXXX escape (JSON's): it reads "\\u4e0a" as the letters u4e0a.
+    Escaping the rest keeps quotes, backslashes and "<" out of the style element."""
+    return '"' + "".join(c if c.isascii() and c.isalnum() else f"\\{ord(c):x} " for c in text) + '"'
 
 
 def streamlit_texts_css(lang: str) -> str:

@@ -23,6 +23,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/model.py", "model", "nav_model", ":material/storefront:"),
     PageSpec("pages/coverage.py", "coverage", "nav_coverage", ":material/radar:"),
     PageSpec("pages/budget.py", "budget", "nav_budget", ":material/savings:"),
+    PageSpec("pages/roadmap.py", "roadmap", "nav_roadmap", ":material/timeline:"),
     PageSpec("pages/pipeline.py", "pipeline", "nav_pipeline", ":material/account_tree:"),
     PageSpec("pages/generate.py", "generate", "nav_generate", ":material/chat:"),
     PageSpec("pages/attention.py", "attention", "nav_attention", ":material/visibility:"),

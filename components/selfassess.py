@@ -58,8 +58,8 @@ def selfassess_route() -> None:
 
 
 def _refuse(lang: str) -> None:
-    # The share link's words: unknown, malformed, revoked, expired all look alike.
-    st.error(t("share_invalid", lang))
+    # One message: unknown, malformed, revoked and expired invites all look alike.
+    st.error(t("invite_invalid", lang))
     st.stop()
 
 

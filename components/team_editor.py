@@ -16,7 +16,10 @@ from planner.catalog import Catalog
 from planner.domain import Team
 from planner.files import COST_COLUMN, TeamImportError, team_from_rows, team_rows
 from planner.formatting import md
-from planner.scoring import carry_meta, stale_cells
+from planner.scoring import (
+    carry_meta,
+    stale_cells,
+)
 
 EDITOR = "team_editor"
 _BASE = "_team_editor_base"

@@ -1,14 +1,18 @@
 """Coverage: where the team meets the model, where it falls short, whom to hire."""
 
+import math
+
 import streamlit as st
 
 from components.export import coverage_csv_download
 from components.provenance import stale_days, today
+from components.roadmap import succession_table
 from components.state import page_setup
 from components.team_actions import start_actions
 from components.ui import md, show_chart
 from components.whatif import risk_panel, what_if
 from planner import charts
+from planner.numbers import people
 from planner.scoring import (
     DEFAULT_LAMBDA,
     analyze,
@@ -39,7 +43,7 @@ with cols[1].container(key="resilience"):
         charts.percent(report.resilience),
         help=ctx.t("kpi_resilience_help"),
     )
-cols[2].metric(ctx.t("kpi_gap_total"), f"{sum(g.gap for g in gaps):.1f}")
+cols[2].metric(ctx.t("kpi_gap_total"), people(math.fsum(g.gap for g in gaps)))
 cols[3].metric(ctx.t("kpi_spof"), len(report.single_points_of_failure()))
 cols[4].metric(ctx.t("kpi_uncovered"), len(report.uncovered()))
 
@@ -61,6 +65,7 @@ with left:
     show_chart(charts.bus_factor(report, catalog, ctx.lang), "bus_factor", ctx)
 with right:
     risk_panel(ctx, report)
+    succession_table(ctx)
 
 st.subheader(ctx.t("hiring_title"))
 st.caption(ctx.t("hiring_help", lam=f"{DEFAULT_LAMBDA:g}"))

@@ -3,14 +3,20 @@
 import streamlit as st
 
 from components.provenance import reliance_caption
+from components.roadmap import ready_verdict
 from components.state import page_setup
 from components.team_actions import start_actions
 from components.ui import md
-from planner.scoring import analyze, next_hire_verdict, percent
+from planner.numbers import percent
+from planner.scoring import (
+    analyze,
+    next_hire_verdict,
+)
 
 ctx = page_setup()
 st.title(ctx.t("app_title"))
 st.markdown(ctx.t("overview_intro"))
+st.container(key="overview_article").caption(ctx.t("overview_article"))
 
 team = ctx.plan.team
 if len(team) == 0:
@@ -18,7 +24,9 @@ if len(team) == 0:
 else:
     # Member names reach this sentence: md keeps them text.
     verdict = next_hire_verdict(team, ctx.model, ctx.catalog, ctx.lang)
-    st.container(key="next_hire").info(md(verdict), icon=":material/person_add:")
+    # The month the team is ready under the roadmap the plan keeps (no user text in it).
+    ready = ready_verdict(ctx)
+    st.container(key="next_hire").info(f"{md(verdict)} {ready}", icon=":material/person_add:")
     report = analyze(team, ctx.model)
     cols = st.columns(5)
     cols[0].metric(ctx.t("kpi_team"), f"{len(team)}", help=ctx.t("kpi_team_help"))
@@ -37,6 +45,7 @@ for path, key in [
     ("pages/model.py", "overview_link_model"),
     ("pages/coverage.py", "overview_link_coverage"),
     ("pages/budget.py", "overview_link_budget"),
+    ("pages/roadmap.py", "overview_link_roadmap"),
     ("pages/pipeline.py", "overview_link_pipeline"),
     ("pages/generate.py", "overview_link_generate"),
     ("pages/attention.py", "overview_link_attention"),

@@ -7,6 +7,7 @@
         --format pdf --out report.pdf
     python -m planner compute --params 7B --gpu h100 --mfu 0.4 --price 2.99 --format json
     python -m planner budget --plan plan.json --format json
+    python -m planner roadmap --plan plan.json --mode mixed --months 24 --format json
 
 Exit status: 0 on success, 1 on bad input (missing or invalid team file, unknown
 model, unwritable output), 2 on a usage error (argparse), 3 when a PNG/SVG/PDF
@@ -21,13 +22,20 @@ import os
 import sys
 from pathlib import Path
 
-from planner import charts, export
+from planner import charts, export, workspace_cli
 from planner.budget import cli as budget_cli
 from planner.catalog import Catalog, load_catalog
 from planner.domain import LANGS, Plan
 from planner.files import TeamImportError, parse_team
 from planner.i18n import t
-from planner.scoring import DEFAULT_LAMBDA, explain_step, plan_hires, scores_by_model
+from planner.numbers import people, percent
+from planner.roadmap import cli as roadmap_cli
+from planner.scoring import (
+    DEFAULT_LAMBDA,
+    explain_step,
+    plan_hires,
+    scores_by_model,
+)
 
 EXIT_OK, EXIT_INPUT, EXIT_RENDER = 0, 1, 3
 
@@ -168,23 +176,24 @@ def cmd_analyze(args: argparse.Namespace, catalog: Catalog) -> int:
     resilience = t("label_resilience", lang)
     print(f"{t('export_plan', lang)}: {plan.name}")
     print(f"{t('export_model', lang)}: {a.model.label(lang)} ({a.model.id})")
-    print(f"{t('export_fit', lang)}: {report.fit:.1%}")
-    print(f"{resilience}: {report.resilience:.1%}")
+    print(f"{t('export_fit', lang)}: {percent(report.fit, 1)}")
+    print(f"{resilience}: {percent(report.resilience, 1)}")
     for model_id, (fit, res) in sorted(scores.items(), key=lambda kv: -kv[1][0]):
-        print(f"  {a.models[model_id].label(lang)}: {fit:.1%} · {resilience} {res:.1%}")
+        label = a.models[model_id].label(lang)
+        print(f"  {label}: {percent(fit, 1)} · {resilience} {percent(res, 1)}")
     print(f"{t('export_section_coverage', lang)}:")
     for area_id, area in report.areas.items():
         if area.coverage is not None:
             print(
-                f"  {catalog.area_label(area_id, lang)}: {area.coverage:.0%}"
-                f" · {resilience} {area.resilience:.0%}"
+                f"  {catalog.area_label(area_id, lang)}: {percent(area.coverage)}"
+                f" · {resilience} {percent(area.resilience)}"
             )
     gaps = report.gaps()
     print(f"{t('export_section_gaps', lang)}:{'' if gaps else ' —'}")
     for g in gaps:
         flag = " !" if g.experts == 0 else ""
         print(
-            f"  {catalog.skill_label(g.skill_id, lang)}: {g.gap:.2f}"
+            f"  {catalog.skill_label(g.skill_id, lang)}: {people(g.gap)}"
             f" (experts {g.experts}/{g.experts_needed}){flag}"
         )
     print(f"{t('export_section_hiring', lang)}:{'' if steps else ' —'}")
@@ -254,6 +263,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_report)
 
     budget_cli.add_commands(sub)  # compute, budget
+    roadmap_cli.add_commands(sub)  # roadmap
+    workspace_cli.add_commands(sub)  # instance-link
     return parser
 
 

@@ -20,6 +20,7 @@ from pydantic import (
     ValidationInfo,
     field_serializer,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
@@ -40,6 +41,9 @@ HORIZON_MONTHS = 36
 MAX_SCENARIOS = 4
 MAX_PLANNED_HIRES = 50
 WEEKS_PER_MONTH = 52 / 12
+ROADMAP_MAX_MONTHS = 36  # the roadmap's horizon: months 0..N, N at most this
+ROADMAP_DEFAULT_MONTHS = 24
+MAX_ROADMAP_ACTIONS = 60
 MFU_MIN, MFU_MAX = 0.1, 0.6
 
 
@@ -229,6 +233,9 @@ class PlannedHire(BaseModel):
     weeks_to_hire: int = Field(default=8, ge=0, le=104)
     start_month: int | None = Field(default=None, ge=0, lt=HORIZON_MONTHS)  # None: earliest
     annual_salary: float | None = _money(default=None)  # overrides the band
+    # The share of a full-time person: a part-time step of the hiring plan is costed
+    # (and scored) by its share, never as a full-time salary.
+    fte: float = Field(default=1.0, gt=0, le=1, allow_inf_nan=False)
 
     @model_validator(mode="after")
     def _not_before_hired(self) -> PlannedHire:
@@ -331,6 +338,9 @@ class Finances(BaseModel):
     default_annual_salary: float | None = _money(default=None)  # None: mean of the mid bands
     hires: tuple[PlannedHire, ...] = Field(default=(), max_length=MAX_PLANNED_HIRES)
     monthly_budget: float | None = _money(default=None)  # for new hires, all in
+    # True while the hires are the hiring plan's ("Recommend hires"): the page then
+    # says when the plan changes, and the report costs the plan as it is now.
+    hires_follow_plan: bool = False
     compute: ComputeInputs | None = None  # None: the business model's default profile
     scenarios: tuple[Scenario, ...] = Field(default=(), max_length=MAX_SCENARIOS)
 
@@ -363,6 +373,48 @@ class Finances(BaseModel):
         return (today or date.today()).replace(day=1)
 
 
+RoadmapMode = Literal["hire", "train", "mixed"]
+
+
+class RoadmapAction(BaseModel):
+    """One step of the roadmap: a hire whose search starts in `month`, or one training
+    step (one level up in one skill) for a member, starting in `month`.
+
+    Names and ids are checked against the team and the catalog when projected, not
+    here: a member removed after the action was chosen must not make the plan unreadable
+    (the page says which action no longer applies and keeps it)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    kind: Literal["hire", "train"]
+    month: int = Field(ge=0, le=ROADMAP_MAX_MONTHS)
+    role: str | None = Field(default=None, min_length=1, max_length=60)
+    member: str | None = Field(default=None, min_length=1, max_length=MAX_NAME_LEN)
+    skill: str | None = Field(default=None, min_length=1, max_length=60)
+    # Training from level 0 is a hire unless the founder says otherwise.
+    override: bool = False
+
+    @model_validator(mode="after")
+    def _fields_of_kind(self) -> RoadmapAction:
+        if self.kind == "hire" and (not self.role or self.member or self.skill):
+            raise ValueError("a hire names a role (and no member or skill)")
+        if self.kind == "train" and (not self.member or not self.skill or self.role):
+            raise ValueError("a training step names a member and a skill (and no role)")
+        return self
+
+
+class Roadmap(BaseModel):
+    """The roadmap page's choices: the planner's mode, the horizon, the cash reserve,
+    and the actions the founder chose (None: follow the planner's suggestion)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    mode: RoadmapMode = "mixed"
+    months: int = Field(default=ROADMAP_DEFAULT_MONTHS, ge=1, le=ROADMAP_MAX_MONTHS)
+    reserve_months: float = Field(default=3.0, ge=0, le=24, allow_inf_nan=False)
+    actions: tuple[RoadmapAction, ...] | None = Field(default=None, max_length=MAX_ROADMAP_ACTIONS)
+
+
 class Plan(BaseModel):
     """Everything a founder works on, loaded and saved as a whole."""
 
@@ -376,6 +428,7 @@ class Plan(BaseModel):
     lang: str = "en"
     notes: str = Field(default="", max_length=20_000)
     finances: Finances = Field(default_factory=Finances)
+    roadmap: Roadmap = Field(default_factory=Roadmap)
 
     @field_validator("team", mode="before")
     @classmethod
@@ -387,6 +440,15 @@ class Plan(BaseModel):
     def _team_as_list(self, team: Team) -> list[dict]:
         # exclude_none: a member without a monthly cost is written as before finances existed.
         return [m.model_dump(exclude_none=True) for m in team.members]
+
+    @model_serializer(mode="wrap")
+    def _without_default_roadmap(self, handler):
+        # A plan that never opened the roadmap is written exactly as before it existed:
+        # stored versions keep their text, and older releases still read the file.
+        data = handler(self)
+        if self.roadmap == Roadmap() and isinstance(data, dict):
+            data.pop("roadmap", None)
+        return data
 
     @field_validator("schema_")
     @classmethod

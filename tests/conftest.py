@@ -17,6 +17,7 @@ pytest_plugins = [
     "tests.support.export",
     "tests.support.pg",
     "tests.support.textgen",
+    "tests.support.cluster",
 ]
 
 ROOT = Path(__file__).resolve().parent.parent

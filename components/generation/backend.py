@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.generation.session import message
-from components.resources import model_holder, remote_engine, textgen_config
+from components.generation.session import english_only_model, message, quality_line
+from components.resources import model_holder, model_server_down, remote_engine, textgen_config
 from components.state import Ctx
 from planner.textgen.config import (
     EMBEDDED,
@@ -24,7 +24,7 @@ from planner.textgen.errors import TextgenError
 from planner.textgen.holder import ModelHolder
 from planner.textgen.run import Engine
 
-__all__ = ["backend_section", "textgen_config"]
+__all__ = ["backend_section", "model_picker", "textgen_config"]
 
 PROGRESS_REFRESH_S = 0.5
 SOURCES = {
@@ -67,6 +67,9 @@ def _watch(ctx: Ctx, holder: ModelHolder) -> bool:
     holder.start()
     if holder.ready:
         st.caption(_loaded_line(ctx, holder))
+        backend = holder.engine.backend
+        if line := quality_line(ctx, backend.engine, getattr(backend, "precision", None)):
+            st.caption(line)
         return True
     if not holder.failed:
         _progress(ctx, holder)
@@ -95,19 +98,26 @@ def _local_holder(ctx: Ctx, config: TextgenConfig, engine: str) -> tuple[ModelHo
     return fallback, _watch(ctx, fallback)
 
 
-def _model_picker(ctx: Ctx, config: TextgenConfig) -> None:
-    """A free field where the operator is the user (make run); elsewhere a choice among
-    the embedded model and the folders the operator allowed."""
+def model_picker(ctx: Ctx, config: TextgenConfig, key: str = "gen_model") -> None:
+    """Every model field (this page's, the attention page's): a free field where the
+    operator is the user (make run); elsewhere a choice among the embedded model and the
+    folders the operator allowed. What it holds goes through resolve_model."""
     if config.free_model_field:
-        st.text_input(ctx.t("gen_model_label"), key="gen_model", help=ctx.t("gen_model_help"))
+        # Empty means the built-in model, named by the placeholder (never the raw id).
+        st.text_input(
+            ctx.t("gen_model_label"),
+            key=key,
+            help=ctx.t("gen_model_help"),
+            placeholder=ctx.t("gen_model_embedded"),
+        )
         return
     choices = allowed_models(config)
-    if st.session_state.get("gen_model") not in choices:
-        st.session_state["gen_model"] = EMBEDDED
+    if st.session_state.get(key) not in choices:
+        st.session_state[key] = EMBEDDED
     st.selectbox(
         ctx.t("gen_model_label"),
         choices,
-        key="gen_model",
+        key=key,
         format_func=lambda m: ctx.t("gen_model_embedded") if m == EMBEDDED else m,
         help=ctx.t("gen_model_help_hosted"),
     )
@@ -124,37 +134,58 @@ def _engine_picker(ctx: Ctx) -> str:
     return engine if engine in ENGINES else ENGINES[0]
 
 
+def _backend_choice(ctx: Ctx, config: TextgenConfig) -> str:
+    """local or remote: what the operator set up, and the visitor's pick where both are."""
+    if not config.remote_configured:
+        return "local"
+    if config.remote_only and not config.local_fallback:
+        st.caption(ctx.t("gen_backend_remote", url=config.remote_url))
+        return "remote"
+    choice = st.segmented_control(
+        ctx.t("gen_backend_label"),
+        ["local", "remote"],
+        default="remote" if config.remote_only else "local",
+        key="gen_backend",
+        format_func=lambda b: (
+            ctx.t("gen_backend_local")
+            if b == "local"
+            else ctx.t("gen_backend_remote", url=config.remote_url)
+        ),
+    )
+    return choice or ("remote" if config.remote_only else "local")
+
+
+def _server_down(ctx: Ctx, config: TextgenConfig) -> bool:
+    """Say at once (one short probe) when the model server does not answer."""
+    detail = model_server_down(config.remote_url, config.remote_api_key)
+    if detail is None:
+        return False
+    st.error(ctx.t("gen_err_remote_down", url=config.remote_url, detail=detail))
+    if config.remote_only and config.local_fallback:
+        st.info(ctx.t("gen_remote_down_local"))
+    elif config.remote_only:
+        st.caption(ctx.t("gen_remote_down_wait"))
+    return True
+
+
 def backend_section(ctx: Ctx, config: TextgenConfig) -> tuple[Engine | None, ModelHolder | None]:
     """The engine runs go to (None: not ready or none usable), and the local model's holder."""
     st.subheader(ctx.t("gen_section_model"))
-    backend = "local"
-    if config.remote_configured:
-        backend = (
-            st.segmented_control(
-                ctx.t("gen_backend_label"),
-                ["local", "remote"],
-                default="local",
-                key="gen_backend",
-                format_func=lambda b: (
-                    ctx.t("gen_backend_local")
-                    if b == "local"
-                    else ctx.t("gen_backend_remote", url=config.remote_url)
-                ),
-            )
-            or "local"
-        )
+    backend = _backend_choice(ctx, config)
     if backend == "local":
         left, right = st.columns([3, 2])
         with left:
-            _model_picker(ctx, config)
+            model_picker(ctx, config)
         with right:
             engine = _engine_picker(ctx)
-        if ctx.lang == "zh" and st.session_state.get("gen_model") in ("", EMBEDDED):
+        if ctx.lang != "en" and english_only_model(config):
             st.caption(ctx.t("gen_zh_note"))
         holder, ready = _local_holder(ctx, config, engine)
         if ready and holder.engine_used != engine:
             st.info(ctx.t("gen_engine_fell_back", model=holder.spec))
         return (holder.engine if ready else None), holder
+    if _server_down(ctx, config):
+        return None, None
     try:
         return remote_engine(config), None
     except TextgenError as exc:

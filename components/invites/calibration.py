@@ -20,15 +20,17 @@ from components.provenance import source_text, stale_days, today
 from components.state import Ctx
 from components.ui import show_chart
 from planner.catalog import Catalog
-from planner.domain import Team
+from planner.domain import Member, Team
 from planner.formatting import md
 from planner.invites.charts import calibration_heatmap
 from planner.store import (
     FTE_FIELD,
     AlreadyDecided,
+    ClaimUnconfirmed,
     Proposal,
     StaleVersion,
     Store,
+    claimed_member,
     decide,
     find_member,
     proposal_diff,
@@ -50,7 +52,11 @@ def _decide(
             fields=fields,
             base_version=st.session_state[VERSION],
             today=today(),
+            claim_confirmed=bool(st.session_state.get(_claim_key(proposal))),
         )
+    except ClaimUnconfirmed as exc:
+        say("warning", "calibration_claim_needed", member=exc.member)
+        return
     except AlreadyDecided:
         say("warning", "calibration_already", name=proposal.name)
         return
@@ -88,12 +94,27 @@ def calibration(ctx: Ctx, pending: list[Proposal]) -> None:
                 _proposal(ctx, proposal, team, cat, day, days)
 
 
+def _claim_key(proposal: Proposal) -> str:
+    return f"calibration_claim_{proposal.id}"
+
+
+def _claim(ctx: Ctx, proposal: Proposal, member: Member) -> bool:
+    """An open link's name that matches a member: the founder confirms who it was
+    (per person) before anything applies. True once confirmed."""
+    st.warning(ctx.t("calibration_claim", member=md(member.name), typed=md(proposal.name)))
+    return st.checkbox(
+        ctx.t("calibration_claim_confirm", member=md(member.name)), key=_claim_key(proposal)
+    )
+
+
 def _proposal(ctx: Ctx, proposal: Proposal, team: Team, cat: Catalog, day: date, days: int) -> None:
     member = find_member(team, proposal.name)
     head = ctx.t("calibration_from", name=md(proposal.name), time=when(proposal.created_at))
     if proposal.member is None:
         head += " · " + ctx.t("calibration_open_link")
     st.markdown(head)
+    claimed = claimed_member(team, proposal)
+    unconfirmed = claimed is not None and not _claim(ctx, proposal, claimed)
     if member is None:
         st.info(ctx.t("calibration_adds_member", name=md(proposal.name)))
     diffs = proposal_diff(team, proposal, cat.skill_ids)
@@ -148,6 +169,7 @@ def _proposal(ctx: Ctx, proposal: Proposal, team: Team, cat: Catalog, day: date,
             args=(_decide, proposal, True, None),
             type="primary",
             icon=":material/done_all:",
+            disabled=unconfirmed,
         )
         st.button(
             ctx.t("calibration_accept_some"),
@@ -155,6 +177,7 @@ def _proposal(ctx: Ctx, proposal: Proposal, team: Team, cat: Catalog, day: date,
             on_click=call,
             args=(_accept_selected, proposal, agreeing),
             icon=":material/check:",
+            disabled=unconfirmed,
         )
         st.button(
             ctx.t("calibration_reject"),

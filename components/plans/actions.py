@@ -12,20 +12,23 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from components.plans.config import STORE_ERRORS, get_store, owner_id, problem
+from components.plans.config import STORE_ERRORS, get_store, owner_id
 from components.plans.session import (
     CONFLICT,
+    DB_ERROR,
     DELETED,
     ID,
     NEW_LINK,
     OFFLINE,
     SHARE,
     SHARED,
+    UNSAVED,
     VERSION,
     adopt,
     flash,
     flash_import_error,
     forget_widgets,
+    mark_db_away,
 )
 from components.state import (
     PLAN,
@@ -52,25 +55,56 @@ def autosave(plan: Plan) -> None:
     """Save every plan change as a new version, based on the one this tab last saw."""
     if is_read_only() or not st.session_state.get(ID):
         return
+    save_plan(plan)
+
+
+def save_plan(plan: Plan) -> bool:
+    """The one save path: `plan` becomes a new version of this session's plan.
+
+    True when saved. A newer version elsewhere or a deleted plan becomes a conflict
+    to resolve; an unreachable database keeps the change in this tab, marked
+    unsaved, and `retry_unsaved` saves it when the database answers again."""
     try:
         store = get_store()
         owner = owner_id()
         if owner is None:
-            return
+            return False
         version = store.save(st.session_state[ID], plan, st.session_state[VERSION], owner)
     except StaleVersion as exc:
+        st.session_state.pop(UNSAVED, None)  # the conflict choice keeps the change
         st.session_state[CONFLICT] = {"kind": "stale", "version": exc.current}
-        return
+        return False
     except PlanNotFound:
+        st.session_state.pop(UNSAVED, None)
         st.session_state[CONFLICT] = {"kind": "gone"}
-        return
+        return False
     except NameTaken as exc:
         flash("error", "store_name_taken", name=exc.name)
-        return
+        return False
     except STORE_ERRORS as exc:
-        flash("error", "store_save_failed", problem=problem(exc))
-        return
+        st.session_state[UNSAVED] = True
+        mark_db_away(exc)
+        return False
     st.session_state[VERSION] = version
+    st.session_state.pop(UNSAVED, None)
+    st.session_state.pop(DB_ERROR, None)
+    return True
+
+
+def retry_unsaved() -> bool:
+    """While the database was away: True once it answers again (and the tab's
+    unsaved change, if any, is saved or has become a conflict to resolve)."""
+    try:
+        get_store().ping()
+    except STORE_ERRORS as exc:
+        mark_db_away(exc)
+        return False
+    st.session_state.pop(DB_ERROR, None)
+    if st.session_state.get(UNSAVED) and st.session_state.get(ID) and not is_read_only():
+        if save_plan(current_plan()):
+            flash("success", "store_saved_after_outage", version=st.session_state[VERSION])
+        return DB_ERROR not in st.session_state
+    return True
 
 
 # -- actions: callbacks of the sidebar and share panel (they run before the script)
@@ -92,8 +126,8 @@ def call(action: Callable[..., None], *args: object) -> None:
         st.session_state[CONFLICT] = {"kind": "gone"}
     except NameTaken as exc:  # a rename onto another plan's name
         flash("error", "store_name_taken", name=exc.name)
-    except STORE_ERRORS as exc:
-        flash("error", "store_save_failed", problem=problem(exc))
+    except STORE_ERRORS as exc:  # the pages say the database is away; try again after
+        mark_db_away(exc)
 
 
 def select_plan(store: Store, owner: str) -> None:

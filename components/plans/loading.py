@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.plans.actions import autosave, leave_share_mode
+from components.plans.actions import autosave, leave_share_mode, retry_unsaved
 from components.plans.config import (
     STORE_ERRORS,
     auth_configured,
@@ -27,6 +27,7 @@ from components.plans.session import (
     OFFLINE,
     SHARE,
     SHARED,
+    UNSAVED,
     VERSION,
     adopt,
     flash,
@@ -47,6 +48,10 @@ def init_plans() -> None:
         st.session_state[SHARE] = token
         st.session_state.pop(SHARED, None)
     if SHARE in st.session_state:
+        # Page links lead to a page's plain address: the share goes back into the
+        # URL, so a reload or a copied address still shows the shared plan.
+        if st.query_params.get("share") != st.session_state[SHARE]:
+            st.query_params["share"] = st.session_state[SHARE]
         if private_workspaces():
             keep_workspace()
         _init_shared(st.session_state[SHARE], lang)
@@ -55,6 +60,8 @@ def init_plans() -> None:
         check_workspace(lang)  # a refused link stops the run here
     if st.session_state.get(ID):
         on_plan_change("autosave", autosave)
+        if DB_ERROR in st.session_state or st.session_state.get(UNSAVED):
+            retry_unsaved()  # the database was away: save what waits, if it is back
         return
     store = store_or_report()
     if store is None:

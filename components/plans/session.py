@@ -22,6 +22,7 @@ NEW_LINK = "_plans_new_link"  # (plan id, share id, token) of the link just crea
 DELETED = "_plans_last_deleted"  # (plan id, name): offered for undo
 DB_ERROR = "_plans_db_error"  # why the store is unreachable, shown in the sidebar
 OFFLINE = "_plans_offline"  # the store failed earlier in this session
+UNSAVED = "_plans_unsaved"  # the plan on screen has a change the database has not got
 
 
 def flash(level: str, key: str, **params: object) -> None:
@@ -74,12 +75,17 @@ def adopt(loaded: Loaded, *, first: bool = False) -> None:
     st.session_state["plan_rename_name"] = loaded.plan.name
 
 
+def mark_db_away(exc: BaseException) -> None:
+    """The database failed: every page says so until it answers again."""
+    st.session_state[DB_ERROR] = problem(exc)
+
+
 def store_or_report() -> Store | None:
     """The store, or None with the reason kept for the sidebar."""
     try:
         store = get_store()
     except STORE_ERRORS as exc:
-        st.session_state[DB_ERROR] = problem(exc)
+        mark_db_away(exc)
         st.session_state[OFFLINE] = True
         return None
     st.session_state.pop(DB_ERROR, None)

@@ -12,10 +12,24 @@ import streamlit as st
 
 from components.plans import actions
 from components.plans.actions import call
-from components.plans.config import auth_configured, get_store, owner_id
-from components.plans.session import CONFLICT, DB_ERROR, DELETED, ID, VERSION, show_flash
+from components.plans.config import (
+    STORE_ERRORS,
+    auth_configured,
+    get_store,
+    owner_id,
+    private_workspaces,
+)
+from components.plans.session import (
+    CONFLICT,
+    DB_ERROR,
+    DELETED,
+    ID,
+    VERSION,
+    mark_db_away,
+    show_flash,
+)
 from components.plans.widgets import copy_button, export_button, when
-from components.plans.workspace import workspace_sidebar
+from components.plans.workspace import remember_workspace, workspace_sidebar
 from components.state import current_plan, is_read_only
 from planner.domain import MAX_NAME_LEN
 from planner.formatting import md
@@ -27,15 +41,25 @@ HISTORY_SHOWN = 30
 
 def render_plan_sidebar(lang: str) -> None:
     st.divider()
+    if private_workspaces():
+        remember_workspace()
     if is_read_only():
         st.info(t("share_viewing", lang, name=md(current_plan().name)))
         copy_button(lang, key="plan_copy_shared")
         export_button(lang)
         return
-    if problem := st.session_state.get(DB_ERROR):
-        st.error(t("store_db_error", lang, problem=problem))
-        export_button(lang)  # the work in this tab can still be taken away
-        return
+    if DB_ERROR not in st.session_state:
+        try:
+            _plan_controls(lang)
+            return
+        except STORE_ERRORS as exc:  # the database went away since this run began
+            mark_db_away(exc)
+    st.error(t("store_db_error", lang, problem=st.session_state[DB_ERROR]))
+    export_button(lang)  # the work in this tab can still be taken away
+
+
+def _plan_controls(lang: str) -> None:
+    """Everything the sidebar offers while the database answers."""
     if not st.session_state.get(ID):
         return
     store, owner = get_store(), owner_id()

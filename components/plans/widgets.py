@@ -30,16 +30,21 @@ def when(moment: datetime) -> str:
 
 
 def export_button(lang: str) -> None:
-    """The whole plan as a JSON file, the format the sidebar's import reads.
+    """The whole plan as a JSON file, the format the sidebar's import reads."""
+    plan_download(lang, key="plan_export")
 
-    Made when clicked, after the link this session holds is checked again."""
+
+def plan_download(lang: str, key: str) -> None:
+    """A download of the plan on screen as JSON (the sidebar's export, and the
+    notice while the database is away). Made when clicked, after the link this
+    session holds is checked again."""
     plan = current_plan()
     st.download_button(
         t("store_export", lang),
         data=guarded(lambda: plan_to_json(plan, indent=2)),
         file_name=safe_filename(plan.name, "json"),
         mime="application/json",
-        key="plan_export",
+        key=key,
         on_click=download_click(),
         icon=":material/download:",
     )

@@ -30,6 +30,7 @@ from components.plans.config import (
     shared_workspace,
     workspace_url,
 )
+from components.plans.remember import remember, remembered
 from components.plans.session import (
     CONFLICT,
     DELETED,
@@ -38,6 +39,7 @@ from components.plans.session import (
     VERSION,
     flash,
     forget_widgets,
+    mark_db_away,
 )
 from components.state import PLAN
 from planner.domain import Plan
@@ -46,6 +48,9 @@ from planner.store import Store
 
 PARAM = "ws"
 NEW_WS = "_plans_ws_new"  # this session made its workspace: show the link, open
+# The browser's remembered link was refused here (replaced), or the person chose a
+# fresh start: this session no longer opens it.
+DEAD_COOKIE = "_plans_ws_cookie_dead"
 
 
 def check_workspace(lang: str) -> None:
@@ -55,14 +60,22 @@ def check_workspace(lang: str) -> None:
     param = st.query_params.get(PARAM)
     held = st.session_state.get(WS)
     token = param if param is not None else held
+    from_browser = token is None  # a new tab, a typed address: what the browser holds
+    if from_browser:
+        token = _remembered_unless_refused()
     if token is None:
         return
     try:
         owner = get_store().resolve_workspace(token)
     except STORE_ERRORS as exc:
-        # The database decides; while it is away the sidebar says so and the tab
+        # The database decides; while it is away the pages say so and the tab
         # keeps its own work (nothing of another workspace is in it).
-        problem(exc)
+        mark_db_away(exc)
+        return
+    if owner is None and from_browser:
+        # Replaced (rotated) since this browser saw it: forgotten, and said once.
+        st.session_state[DEAD_COOKIE] = token
+        flash("info", "ws_remembered_gone")
         return
     if owner is None:
         _refuse(lang)
@@ -70,6 +83,21 @@ def check_workspace(lang: str) -> None:
         _enter(token, switching=held is not None)
     if param != token:
         st.query_params[PARAM] = token
+
+
+def _remembered_unless_refused() -> str | None:
+    token = remembered()
+    return None if token is None or token == st.session_state.get(DEAD_COOKIE) else token
+
+
+def remember_workspace() -> None:
+    """Every run (private mode): the browser holds this session's workspace link;
+    a remembered one found dead is forgotten."""
+    token = st.session_state.get(WS)
+    if token is not None:
+        remember(token)
+    elif remembered() is not None and remembered() == st.session_state.get(DEAD_COOKIE):
+        remember(None)
 
 
 def keep_workspace() -> None:
@@ -112,7 +140,9 @@ def _refuse(lang: str) -> None:
 
 
 def start_fresh() -> None:
-    """After a refused link: the next run makes a new, empty workspace."""
+    """After a refused link: the next run makes a new, empty workspace (not the
+    one this browser remembers: the person asked for a fresh one)."""
+    st.session_state[DEAD_COOKIE] = remembered()
     st.session_state.pop(WS, None)
     _forget_plan()
     if PARAM in st.query_params:
@@ -136,10 +166,12 @@ def own_owner() -> str | None:
     if owner is not None or not private_workspaces():
         return owner
     store = get_store()
-    param = st.query_params.get(PARAM)
-    if param is not None and (owner := store.resolve_workspace(param)) is not None:
-        st.session_state[WS] = param
-        return owner
+    # The link beside the share in the URL, else the one this browser remembers.
+    for token in (st.query_params.get(PARAM), _remembered_unless_refused()):
+        if token is not None and (owner := store.resolve_workspace(token)) is not None:
+            st.session_state[WS] = token
+            st.query_params[PARAM] = token
+            return owner
     return start_workspace(store)
 
 
@@ -176,6 +208,7 @@ def workspace_sidebar(lang: str) -> None:
     ):
         with st.container(key="ws_link"):
             st.caption(t("ws_bookmark_note", lang))
-            st.code(workspace_url(token), language=None)  # st.code carries a copy button
+            # Wrapped: the whole link shows at every width; st.code carries a copy button.
+            st.code(workspace_url(token), language=None, wrap_lines=True)
         st.caption(t("ws_rotate_note", lang))
         st.button(t("ws_rotate", lang), key="ws_rotate", on_click=call, args=(rotate,))

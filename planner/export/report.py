@@ -21,7 +21,14 @@ from planner.domain import Plan
 from planner.export.figures import MAX_HEIGHT, figure_div, figure_to_image, html_page
 from planner.files import safe_filename
 from planner.i18n import t
-from planner.scoring import SOURCE_KEYS, explain_step, from_self_assessment, percent, to_mermaid
+from planner.numbers import people, percent
+from planner.roadmap.section import RoadmapSection, roadmap_section
+from planner.scoring import (
+    SOURCE_KEYS,
+    explain_step,
+    from_self_assessment,
+    to_mermaid,
+)
 from planner.scoring.analysis import Analysis, analyse_plan, build_chart
 
 REPORT_FORMATS = ("html", "pdf")
@@ -53,7 +60,7 @@ def _tables(a: Analysis) -> dict[str, tuple[list[str], list[list[str]]]]:
             t("export_col_skill", lang),
             t("export_col_target", lang),
             t("export_col_depth", lang),
-            t("export_col_supply", lang),
+            t("export_col_filled", lang),
             t("export_col_coverage", lang),
             t("export_col_gap", lang),
             t("export_col_experts", lang),
@@ -64,9 +71,9 @@ def _tables(a: Analysis) -> dict[str, tuple[list[str], list[list[str]]]]:
                 cat.skill_label(s.skill_id, lang),
                 str(s.target),
                 f"{s.depth:g}",
-                f"{s.supply:.2f}",
+                people(s.filled),
                 percent(s.coverage),
-                f"{s.gap:.2f}",
+                people(s.gap),
                 t(
                     "export_experts_of",
                     lang,
@@ -164,6 +171,17 @@ def _budget_tables(b: BudgetSection) -> list[tuple[list[str], list[list[str]]]]:
     return [_rows_table(rows) for rows in (b.kpis, b.compute, b.scenarios) if rows]
 
 
+def _roadmap(a: Analysis, when: date) -> RoadmapSection:
+    return roadmap_section(a.plan, a.catalog, a.model, a.lang, when)
+
+
+def _roadmap_tables(r: RoadmapSection) -> list[tuple[list[str], list[list[str]]]]:
+    """The actions (month, who, skill, cost, why), the modes side by side, when each
+    skill closes, and the succession table: every table the page shows."""
+    shown = [{k: str(v) for k, v in row.items() if k not in ("index", "kind")} for row in r.actions]
+    return [_rows_table(rows) for rows in (shown, r.compare, r.closes, r.succession) if rows]
+
+
 def _html_table(header: list[str], rows: list[list[str]]) -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
     body = "".join(
@@ -192,6 +210,7 @@ def _meta_lines(a: Analysis, when: date) -> list[str]:
         f"{t('export_resilience', lang)}: {percent(a.report.resilience)}",
         f"{t('export_members', lang)}: {len(a.plan.team)}",
         f"{t('export_date', lang)}: {when.isoformat()}",
+        t("export_article", lang),  # "the article" named once, with its title
     ]
 
 
@@ -222,6 +241,12 @@ def report_html(a: Analysis, when: date | None = None) -> bytes:
     body += "".join(figure_div(fig) for fig in budget.figures.values())
     body += "".join(_html_table(*table) for table in _budget_tables(budget))
     parts.append(f"<section><h2>{html.escape(budget.title)}</h2>{body}</section>")
+    roadmap = _roadmap(a, when)
+    body = "".join(f"<p>{html.escape(text)}</p>" for text in (roadmap.note, *roadmap.problems))
+    body += figure_div(roadmap.figure)
+    body += "".join(_html_table(*table) for table in _roadmap_tables(roadmap))
+    body += f"<p>{html.escape(roadmap.defaults)}</p>"
+    parts.append(f"<section><h2>{html.escape(roadmap.title)}</h2>{body}</section>")
     parts.append(
         f"<section><h2>{html.escape(t('export_section_team', lang))}</h2>"
         f"{_html_table(*tables['team'])}</section>"
@@ -368,6 +393,10 @@ def report_figures(a: Analysis, when: date | None = None) -> list[go.Figure]:
         pages.append(_page_layout(go.Figure(fig)))
     for table in _budget_tables(budget):
         pages.extend(_table_pages("budget", budget.title, table, lang, TEAM_ROWS_PER_PAGE))
+    roadmap = _roadmap(a, when)
+    pages.append(_page_layout(go.Figure(roadmap.figure)))
+    for table in _roadmap_tables(roadmap):
+        pages.extend(_table_pages("budget", roadmap.title, table, lang, TEAM_ROWS_PER_PAGE))
     pages.extend(
         _table_pages(
             "team", t("export_section_team", lang), tables["team"], lang, TEAM_ROWS_PER_PAGE

@@ -89,7 +89,7 @@ def coverage_rows(report: CoverageReport, catalog: Catalog, lang: str) -> list[d
             "skill": catalog.skill_label(s.skill_id, lang),
             "target_level": s.target,
             "depth": s.depth,
-            "supply": round(s.supply, 3),
+            "filled": round(s.filled, 3),
             "coverage": round(s.coverage, 3),
             "gap": round(s.gap, 3),
             "experts": s.experts,

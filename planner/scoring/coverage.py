@@ -1,19 +1,21 @@
-"""The scoring model, version 2: can the team do the work, and can it lose someone?
+"""The scoring model, version 3: can the team do the work, and can it lose someone?
 
-For each required skill s with target level T and depth D, and each member m
-with FTE share f and level L:
-    r_ms       = min(1, L_ms / T)               how close m is to the target
-    supply     = sum of f_m * r_ms ** 2         person-equivalents at the target level
-    best       = max of r_ms ** 2               (0 for an empty team)
-    coverage   = min(1, supply / D, best)       capped by the best person: people below
-                                                the target never add up to 100 %
+For each required skill s with target level T and depth D (D seats), and each
+member m with FTE share f and level L:
+    q_ms       = min(1, L_ms / T) ** 2          how well m does the work at the target
+    seats      the best people (by q, best first) take the D seats with their FTE
+               until the seats are full, the last one partly: taken_m
+    filled     = sum of taken_m * q_ms          person-equivalents at the target level
+    coverage   = filled / D                     100 % exactly when experts' FTE reaches D
     gap        = D * (1 - coverage)             person-equivalents still to find
     experts    = members with L_ms >= T         head count: the bus factor
     resilience = min(1, experts / (ceil(D) + 1))   n+1: the depth in experts plus a spare
+Nobody stacks beyond the seats, so juniors never add up to a senior (version 2
+capped only by the best person: below-target people still filled a second seat).
 Area coverage and resilience are depth-weighted means of their skills; the fit and
 the overall resilience are weight-weighted means over the areas that have at
 least one requirement. Every number a page shows comes from here, judged by the
-thresholds below, so the pages never contradict each other.
+one status rule below, so the pages never contradict each other.
 See docs/scoring.md for a worked example and why the numbers agree.
 """
 
@@ -23,6 +25,7 @@ import math
 from dataclasses import dataclass
 
 from planner.domain import BusinessModel, Member, Team, area_of
+from planner.numbers import percent  # noqa: F401  (re-exported: its old home)
 
 # The article's four talent areas: always in a report, if only as not applicable.
 ARTICLE_AREAS = ("research", "data", "product", "market")
@@ -37,13 +40,13 @@ class SkillCoverage:
     skill_id: str
     target: int
     depth: float
-    supply: float
-    best: float  # the best member's r², the ceiling of the coverage
+    filled: float  # person-equivalents at the target level in the D seats
+    best: float  # the best member's q (0 for an empty team)
     coverage: float
     gap: float
     experts: int
     expert_names: tuple[str, ...]
-    contributions: dict[str, float]  # member name -> person-equivalents (non-zero only)
+    contributions: dict[str, float]  # member name -> person-equivalents seated (non-zero)
     resilience: float
     expert_fte: float  # the experts' FTE shares added up
 
@@ -99,9 +102,31 @@ def closeness(member: Member, skill_id: str, target: int) -> float:
     return min(1.0, member.level(skill_id) / target)
 
 
-def contribution(member: Member, skill_id: str, target: int) -> float:
-    """Person-equivalents a member brings to a skill: credit falls off fast below target."""
-    return member.fte * closeness(member, skill_id, target) ** 2
+def seat_quality(member: Member, skill_id: str, target: int) -> float:
+    """q = min(1, L / T)²: the share of a seat's work a member does at the target level.
+
+    Credit falls off fast below the target (T = 4: level 3 is 0.5625, level 2 0.25)."""
+    return closeness(member, skill_id, target) ** 2
+
+
+def seat_members(team: Team, skill_id: str, target: int, depth: float) -> dict[str, float]:
+    """The best people take the D seats: member name -> person-equivalents seated.
+
+    Best first by q; equal q by larger FTE, then name, so member order never shows.
+    Each takes min(their FTE, the seats left); nobody fills beyond the seats."""
+    ranked = sorted(
+        ((seat_quality(m, skill_id, target), m) for m in team.members),
+        key=lambda qm: (-qm[0], -qm[1].fte, qm[1].name),
+    )
+    seated: dict[str, float] = {}
+    left = depth
+    for q, m in ranked:
+        if q <= 0 or left <= EPS:
+            break
+        taken = min(m.fte, left)
+        seated[m.name] = taken * q
+        left -= taken
+    return seated
 
 
 def skill_resilience(experts: int, depth: float) -> float:
@@ -110,13 +135,11 @@ def skill_resilience(experts: int, depth: float) -> float:
 
 
 def _skill_coverage(team: Team, skill_id: str, target: int, depth: float) -> SkillCoverage:
-    contributions = {
-        m.name: c for m in team.members if (c := contribution(m, skill_id, target)) > 0
-    }
+    contributions = seat_members(team, skill_id, target, depth)
     # fsum is exactly rounded, so the total does not depend on member order.
-    supply = math.fsum(contributions.values())
-    best = max((closeness(m, skill_id, target) ** 2 for m in team.members), default=0.0)
-    coverage = min(1.0, supply / depth, best)
+    filled = math.fsum(contributions.values())
+    best = max((seat_quality(m, skill_id, target) for m in team.members), default=0.0)
+    coverage = min(1.0, filled / depth)
     if coverage > 1.0 - EPS:
         # Rounding noise (0.1 + 0.4 + 0.5 people) must not leave a gap nobody can see.
         coverage = 1.0
@@ -125,7 +148,7 @@ def _skill_coverage(team: Team, skill_id: str, target: int, depth: float) -> Ski
         skill_id=skill_id,
         target=target,
         depth=depth,
-        supply=supply,
+        filled=filled,
         best=best,
         coverage=coverage,
         gap=depth * (1.0 - coverage),
@@ -182,22 +205,6 @@ def skill_status(skill: SkillCoverage) -> str:
     if skill.coverage < GREEN or skill.experts == 1 or skill.part_time_only:
         return "amber"
     return "green"
-
-
-def percent(value: float | None, digits: int = 0) -> str:
-    """A score as a percentage, the one format every page, chart and table uses, so
-    they agree. It never rounds to a claim the score does not make: a value under 1
-    never shows as 100 % (0.996 is 99.6 %), a value over 0 never as 0 %. None (an
-    area that does not apply) is "—"."""
-    if value is None:
-        return "—"
-    text = f"{value:.{digits}%}"
-    scale = 10 ** (digits + 3)  # one more decimal than asked, in per-mille steps
-    if value < 1 and text == f"{1:.{digits}%}":
-        text = f"{math.floor(value * scale + 1e-6) / scale * 100:.{digits + 1}f}%"
-    elif value > 0 and text == f"{0:.{digits}%}":
-        text = f"{math.ceil(value * scale - 1e-6) / scale * 100:.{digits + 1}f}%"
-    return text
 
 
 def fit_by_model(team: Team, models: dict[str, BusinessModel]) -> dict[str, float]:

@@ -170,14 +170,20 @@ def _pct(value: float) -> str:
     return percent(value, 1)
 
 
-def explain_step(step: HireStep, catalog: Catalog, lang: str) -> str:
+def is_backup(step: HireStep) -> bool:
+    """It fills no work at all: only a spare for resilience."""
+    return step.filled < 0.005
+
+
+def explain_step(step: HireStep, catalog: Catalog, lang: str, *, with_kind: bool = True) -> str:
     """Why this hire, in a founder's words: what it covers, which single points of
-    failure it removes, and fit and resilience after it."""
+    failure it removes, and fit and resilience after it. `with_kind=False` leaves out
+    "a backup" / "part-time is enough" for a sentence that already says so."""
     sep = t("list_sep", lang)
     parts: list[str] = []
-    if step.filled < 0.005:
+    if with_kind and is_backup(step):
         parts.append(t("hire_why_backup", lang))
-    elif step.part_time:
+    elif with_kind and step.part_time:
         parts.append(t("hire_why_part_time", lang, gap=f"{step.filled:.2f}"))
     if step.covers:
         parts.append(t("hire_why_covers", lang, skills=_skills(step.covers, catalog, lang)))

@@ -10,18 +10,24 @@ from planner.catalog import Catalog
 from planner.domain import BusinessModel, Team
 from planner.i18n import t
 from planner.scoring.coverage import analyze, percent
-from planner.scoring.hiring import DEFAULT_LAMBDA, explain_step, plan_hires, team_after
+from planner.scoring.hiring import (
+    DEFAULT_LAMBDA,
+    HireStep,
+    explain_step,
+    is_backup,
+    plan_hires,
+    team_after,
+)
 
 
 def next_hire_verdict(
     team: Team, model: BusinessModel, catalog: Catalog, lang: str, lam: float = DEFAULT_LAMBDA
 ) -> str:
-    """ "Hire a <role> next: <why>", or the state of a team no hire would improve."""
+    """ "Hire a <role> next: <why>" (or a backup / part-time help when that is the
+    step), or the state of a team no hire would improve."""
     steps = plan_hires(team, model, catalog.roles, max_hires=1, lam=lam)
     if steps:
-        step = steps[0]
-        role = catalog.roles[step.role_id].label(lang)
-        verdict = t("verdict_hire", lang, role=role, why=explain_step(step, catalog, lang))
+        verdict = _first_step(steps[0], catalog, lang)
         left = analyze(team_after(team, steps, catalog.roles), model)
         if still := _sole_experts(left, catalog, lang):
             verdict = t("verdict_still_single", lang, verdict=verdict, spofs=still)
@@ -34,6 +40,17 @@ def next_hire_verdict(
     return t(
         "verdict_no_hire", lang, fit=percent(report.fit), resilience=percent(report.resilience)
     )
+
+
+def _first_step(step: HireStep, catalog: Catalog, lang: str) -> str:
+    """The headline says what kind of step it is: a hire, part-time help or a backup."""
+    role = catalog.roles[step.role_id].label(lang)
+    if not step.part_time:
+        return t("verdict_hire", lang, role=role, why=explain_step(step, catalog, lang))
+    why = explain_step(step, catalog, lang, with_kind=False)
+    if is_backup(step):
+        return t("verdict_backup", lang, role=role, why=why)
+    return t("verdict_part_time", lang, role=role, gap=f"{step.filled:.2f}", why=why)
 
 
 def _sole_experts(report, catalog: Catalog, lang: str, limit: int = 2) -> str:

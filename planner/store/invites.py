@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -136,6 +137,15 @@ class InvalidAssessment(StoreError):
         super().__init__(f"{where}: {problem}")
         self.where = where
         self.problem = problem
+
+
+class ClaimUnconfirmed(StoreError):
+    """An open link's name matches a member: whoever held the link says they are
+    that member, which the founder confirms before their ratings change."""
+
+    def __init__(self, member: str) -> None:
+        super().__init__(f"the claim to be {member!r} is not confirmed")
+        self.member = member
 
 
 class AlreadyDecided(StoreError):
@@ -561,8 +571,13 @@ def decide(
     base_version: int | None = None,
     today: date | None = None,
     now: datetime | None = None,
+    claim_confirmed: bool = False,
 ) -> int | None:
     """Accept (all, or only `fields`: skill ids and/or "fte") or reject a proposal.
+
+    An open link's proposal whose name matches a member is accepted only with
+    `claim_confirmed` (the founder confirmed who sent it); else ClaimUnconfirmed,
+    and the proposal stays pending.
 
     An accept writes one new plan version and returns its number; a reject writes
     none and returns None. Raises AlreadyDecided when another tab decided first,
@@ -598,7 +613,9 @@ def decide(
             created_at=row.created_at,
             status=PENDING,
         )
-        new_plan, changes = apply_proposal(plan, proposal, fields, today or now.date())
+        new_plan, changes = apply_proposal(  # raising rolls the claim on the row back
+            plan, proposal, fields, today or now.date(), claim_confirmed=claim_confirmed
+        )
         version = store._append_version(conn, row.plan_id, new_plan, latest, owner, changes)
         conn.execute(
             proposals.update().where(proposals.c.id == proposal_id).values(version=version)
@@ -622,9 +639,22 @@ class SkillDiff:
         return self.proposed - self.current
 
 
+def name_key(name: str) -> str:
+    """What makes two names the same person's: letter case, Unicode forms and
+    runs of spaces aside ("alice  chen" is "Alice Chen")."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
 def find_member(team: Team, name: str) -> Member | None:
-    key = name.casefold()
-    return next((m for m in team.members if m.name.casefold() == key), None)
+    key = name_key(name)
+    return next((m for m in team.members if name_key(m.name) == key), None)
+
+
+def claimed_member(team: Team, proposal: Proposal) -> Member | None:
+    """The member an open link's typed name claims to be (None: a bound link, or a
+    name not in the team). Anyone may hold an open link: a claim is never applied
+    before the founder confirms it."""
+    return None if proposal.member is not None else find_member(team, proposal.name)
 
 
 def proposal_diff(team: Team, proposal: Proposal, skill_ids: list[str]) -> list[SkillDiff]:
@@ -647,15 +677,25 @@ def proposal_diff(team: Team, proposal: Proposal, skill_ids: list[str]) -> list[
 
 
 def apply_proposal(
-    plan: Plan, proposal: Proposal, fields: Collection[str] | None, today: date
+    plan: Plan,
+    proposal: Proposal,
+    fields: Collection[str] | None,
+    today: date,
+    *,
+    claim_confirmed: bool = False,
 ) -> tuple[Plan, list[dict]]:
     """The plan with the accepted part of a proposal, and the version's changes.
 
     `fields` None takes everything (every skill and the FTE); else only the skill
     ids (and "fte") named. An accepted level that differs from today's is the
     member's ("self"); one that agrees is "calibrated"; both confirmed today. A
-    name not in the team (an open link, or a member renamed since) is added."""
+    name not in the team (an open link, or a member renamed since) is added. An
+    open link's name that matches a member is a claim: it raises ClaimUnconfirmed
+    unless `claim_confirmed`, and the history then says it was claimed."""
     assessment = proposal.assessment
+    claimed = claimed_member(plan.team, proposal)
+    if claimed is not None and not claim_confirmed:
+        raise ClaimUnconfirmed(claimed.name)
     wanted = set(assessment.skills) if fields is None else set(fields) & set(assessment.skills)
     take_fte = fields is None or FTE_FIELD in fields
     member = find_member(plan.team, proposal.name)
@@ -690,15 +730,16 @@ def apply_proposal(
             updated = updated.model_copy(update={"fte": assessment.fte})
         updated = with_meta(updated, meta)  # validated: levels 0 and their meta drop out
         team = Team(members=tuple(updated if m is member else m for m in plan.team.members))
-        changes = [
-            {
-                "kind": "self_assessment",
-                "name": member.name,
-                "count": len(changed),
-                "confirmed": confirmed,
-                "skills": _skill_list(changed),
-            }
-        ]
+        change = {
+            "kind": "self_assessment",
+            "name": member.name,
+            "count": len(changed),
+            "confirmed": confirmed,
+            "skills": _skill_list(changed),
+        }
+        if claimed is not None:  # from an open link, confirmed by the founder
+            change |= {"kind": "self_assessment_claimed", "claimed": proposal.name}
+        changes = [change]
         if updated.fte != member.fte:
             changes.append({"kind": "edited", "names": [member.name]})
     return plan.model_copy(update={"team": team}), changes

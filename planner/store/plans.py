@@ -271,6 +271,8 @@ def describe_changes(old: Plan | None, new: Plan) -> list[dict]:
         changes.append({"kind": "notes"})
     if old.finances != new.finances:
         changes.append({"kind": "finances"})
+    if old.roadmap != new.roadmap:
+        changes.append({"kind": "roadmap"})
     return changes
 
 
@@ -296,8 +298,10 @@ CHANGE_TEXT = {
     "lang": "store_change_lang",
     "notes": "store_change_notes",
     "finances": "store_change_finances",
+    "roadmap": "store_change_roadmap",
     "self_assessment": "store_change_self_assessment",
     "self_assessment_added": "store_change_self_assessment_added",
+    "self_assessment_claimed": "store_change_self_assessment_claimed",
 }
 
 
@@ -430,6 +434,11 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def ping(self) -> None:
+        """One round trip; raises (SQLAlchemyError) while the database is away."""
+        with self.engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
 
     # -- plumbing
 
@@ -828,7 +837,8 @@ class Store:
 
         An instance that ran without sign-in before workspaces existed kept every
         plan under owner "". Private mode reaches them only through this
-        workspace; the app logs the token it returns, the one time it exists.
+        workspace; `python -m planner instance-link` prints the token it returns,
+        the one time it exists.
         Nothing is made while there is no such plan."""
         with self._tx(write=True) as conn:
             held = conn.execute(
@@ -857,6 +867,22 @@ class Store:
         if not rotate:
             return None
         return self.rotate_workspace(INSTANCE_OWNER)
+
+    def has_instance_workspace(self) -> bool:
+        """True once the instance workspace exists (its link was handed out)."""
+        with self._tx() as conn:
+            found = conn.execute(
+                sa.select(workspaces.c.id).where(workspaces.c.owner == INSTANCE_OWNER)
+            ).first()
+        return found is not None
+
+    def legacy_plans_unclaimed(self) -> bool:
+        """Plans of the old shared workspace wait for their instance link."""
+        with self._tx() as conn:
+            legacy = conn.execute(
+                sa.select(plans.c.id).where(plans.c.owner == INSTANCE_OWNER).limit(1)
+            ).first()
+        return legacy is not None and not self.has_instance_workspace()
 
 
 def unique_name(name: str, taken: set[str]) -> str:

@@ -18,13 +18,18 @@ from planner.textgen.errors import ModelLoadError
 ROOT = Path(__file__).resolve().parents[2]
 EMBEDDED = "embedded"
 ENV_PREFIX = "PLANNER_TEXTGEN_"
-# Local engines: ONNX Runtime GenAI (int4 weights, the fast default) and transformers
+# Local engines: ONNX Runtime GenAI (int8 weights, the fast default) and transformers
 # (fp32, exact logits; the next-token and attention views always use it).
 ENGINES = ("onnx", "transformers")
 DEFAULT_ENGINE = "onnx"
-# Weights of the ONNX engine: int4 is the fastest; int8 keeps closer to fp32 greedy text
-# (docs/generation.md has both measured).
-ONNX_PRECISIONS = ("int4", "int8")
+# Weights of the ONNX engine. int8 is the default: the fastest build that passes the
+# quality gate (planner.textgen.quality; perplexity within 3 % of fp32). int4 is faster
+# but writes worse text (+30 % perplexity); docs/generation.md has both measured.
+ONNX_PRECISIONS = ("int8", "int4")
+# Where generation runs by default: "local" (the app's own process; a configured
+# server is offered beside it) or "remote" (the OpenAI-compatible server at
+# remote_url; the process never loads a local model unless local_fallback allows it).
+BACKENDS = ("local", "remote")
 
 
 def _default_concurrency() -> int:
@@ -53,6 +58,10 @@ class TextgenConfig:
     allow_download: bool = False  # hub downloads only when the operator turns them on
     orphan_timeout_s: float = 15.0  # a run nobody reads for this long is stopped
     max_run_s: float = 300.0
+    backend: str = BACKENDS[0]
+    # backend = remote: offer the local engine while the server is down (a replica
+    # then loads the model itself, about 1 GB; off in a multi-replica deployment).
+    local_fallback: bool = False
     remote_url: str = ""
     remote_model: str = ""
     remote_api_key: str = ""
@@ -62,6 +71,11 @@ class TextgenConfig:
     @property
     def remote_configured(self) -> bool:
         return bool(self.remote_url)
+
+    @property
+    def remote_only(self) -> bool:
+        """Generation goes to the server; a local model loads only as an allowed fallback."""
+        return self.backend == "remote"
 
     @property
     def offline(self) -> bool:
@@ -112,7 +126,11 @@ def load_config(
                 if str(exc).startswith(ENV_PREFIX):
                     raise
                 raise ValueError(f"{ENV_PREFIX}{name.upper()}: {exc}") from exc
-    for name, allowed in (("engine", ENGINES), ("onnx_precision", ONNX_PRECISIONS)):
+    for name, allowed in (
+        ("engine", ENGINES),
+        ("onnx_precision", ONNX_PRECISIONS),
+        ("backend", BACKENDS),
+    ):
         if name in values:
             value = values[name] = str(values[name]).lower()
             if value not in allowed:
@@ -121,6 +139,8 @@ def load_config(
                     f"{ENV_PREFIX}{name.upper()}: expected one of {choices}, got {value!r}"
                 )
     config = TextgenConfig(**values)
+    if config.remote_only and not config.remote_configured:
+        raise ValueError(f"{ENV_PREFIX}BACKEND: remote needs {ENV_PREFIX}REMOTE_URL")
     if config.max_concurrent < 1:
         raise ValueError(f"{ENV_PREFIX}MAX_CONCURRENT: must be at least 1")
     if config.max_new_tokens_cap < 1:
@@ -144,15 +164,29 @@ def allowed_models(config: TextgenConfig) -> list[str]:
 
 
 def resolve_model(spec: str, config: TextgenConfig) -> str:
-    """The spec the loader takes for what a visitor chose, or a refusal.
+    """The spec the loader takes for what someone chose in any model field, or a refusal.
 
-    With the free field (a local run) any spec goes to the loader as typed; otherwise
-    only the embedded model or an allowed folder, by its name under models_dir."""
+    The one gate of every model field (generation and attention pages). Hosted (the
+    default), only the embedded model or an allowed folder, by its name under
+    models_dir: a path, a .gguf file or a hub id is refused with the same message
+    whether or not it exists (nobody probes the server's files). With the free field (a
+    local run, the operator is the user) any spec goes to the loader; a local path as
+    one canonical string, so a folder typed with a trailing "/" is the same model."""
     spec = (spec or "").strip() or EMBEDDED
     if config.free_model_field:
-        return spec
+        return _canonical(spec)
     if spec == EMBEDDED:
         return EMBEDDED
     if spec in allowed_models(config)[1:]:
         return str((config.models_dir / spec).resolve())
     raise ModelLoadError("gen_err_model_not_allowed", model=spec[:80])
+
+
+def _canonical(spec: str) -> str:
+    """A local path made absolute and normal (~, "..", a trailing "/"); others as typed."""
+    if spec == EMBEDDED:
+        return spec
+    path = Path(spec).expanduser()
+    if path.exists() or spec.startswith(("/", ".", "~")) or spec.lower().endswith(".gguf"):
+        return str(path.resolve())
+    return spec  # a hub id (org/name)

@@ -5,7 +5,12 @@ from __future__ import annotations
 from planner.catalog import Catalog
 from planner.domain import BusinessModel, Plan
 from planner.i18n import t
-from planner.scoring import CoverageReport, analyze, percent, plan_hires
+from planner.numbers import percent
+from planner.scoring import (
+    CoverageReport,
+    analyze,
+    plan_hires,
+)
 
 PRESETS = ("job", "pitch", "risks")
 _SEP = {"en": ", ", "zh": "、"}

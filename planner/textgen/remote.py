@@ -38,6 +38,23 @@ def _base(url: str) -> str:
     return url if url.endswith("/v1") else url + "/v1"
 
 
+def unreachable(url: str, api_key: str = "", timeout_s: float = 1.5) -> str | None:
+    """Why the server at url cannot be reached, or None when it answers or is busy.
+
+    Only a refused or timed-out connection counts as down: a server that accepts
+    the connection but is slow to reply (llama.cpp's server answers /models only
+    between generations) is busy, and the run itself waits in its queue."""
+    headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+    try:
+        with httpx.Client(timeout=timeout_s, headers=headers) as client:
+            client.get(_base(url) + "/models")
+    except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+        return str(exc)[:200] or type(exc).__name__
+    except httpx.HTTPError:
+        return None  # connected: busy or answering oddly; the run reports the details
+    return None
+
+
 class RemoteBackend:
     name = "remote"
 

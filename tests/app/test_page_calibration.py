@@ -20,8 +20,18 @@ from components.provenance import today
 from planner.domain import Member, Plan, RatingMeta, Team
 from planner.formatting import md
 from planner.i18n import t
-from planner.scoring import analyze, fit_reliance, percent
-from planner.store import SelfAssessment, Store, list_invites, pending_proposals, submit
+from planner.numbers import percent
+from planner.scoring import (
+    analyze,
+    fit_reliance,
+)
+from planner.store import (
+    SelfAssessment,
+    Store,
+    list_invites,
+    pending_proposals,
+    submit,
+)
 from tests.support.apptest import chart_spec, no_exception, open_page
 
 HOSTILE = "**Mallory** <b>x</b> [link](http://evil.example)"
@@ -331,7 +341,8 @@ def test_stale_ratings_are_marked_in_the_table_the_heatmap_and_the_overview(lang
         confirmed=percent(reliance.fit_confirmed),
         days=180,
     )
-    assert expected in [c.value for c in at.caption]
+    # Then what to do about it (the founder: self-assessment links).
+    assert f"{expected} {t('overview_reliance_todo', lang)}" in [c.value for c in at.caption]
 
 
 def test_the_overview_says_how_much_of_the_fit_rests_on_old_ratings():
@@ -372,3 +383,30 @@ def test_editing_the_table_confirms_what_changed_and_keeps_the_rest():
     }
     at.run()
     assert at.session_state["plan"].team.members[0].ratings_meta == alice.ratings_meta
+
+
+def test_an_open_link_claiming_a_member_waits_for_the_founders_confirmation(store):
+    """Issue 23, item 4: "alice  chen" on an open link is Alice Chen only once the
+    founder says so; until then Accept changes nothing, and the history says how."""
+    at = founder(team_plan())
+    token = make_link(at, "")
+    submit(store, token, SelfAssessment(name="alice  chen", skills={"research.alignment": 5}))
+    at.run()
+    no_exception(at)
+    claim = t("calibration_claim", "en", member="Alice Chen", typed=md("alice  chen"))
+    assert [w.value for w in at.warning] == [claim]
+    assert not at.info  # not offered as a new member either
+    pid = proposal_id(store, at)
+    accept = at.button(key=f"calibration_accept_all_{pid}")
+    assert accept.disabled and at.button(key=f"calibration_accept_some_{pid}").disabled
+    version = at.session_state["_plans_version"]
+    at.checkbox(key=f"calibration_claim_{pid}").check().run()
+    assert not at.button(key=f"calibration_accept_all_{pid}").disabled
+    at.button(key=f"calibration_accept_all_{pid}").click().run()
+    no_exception(at)
+    assert at.session_state["_plans_version"] == version + 1
+    team = at.session_state["plan"].team
+    assert team.names() == ["Alice Chen", "Bob Li"]
+    assert team.members[0].level("research.alignment") == 5
+    summary = md("Alice Chen's ratings from an open link, claimed as alice  chen")
+    assert any(summary in h for h in history(at))

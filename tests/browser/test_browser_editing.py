@@ -11,7 +11,9 @@ from playwright.sync_api import expect
 from planner.catalog import Catalog
 from planner.domain import Member, Team
 from planner.files import team_rows
-from planner.scoring import analyze
+from planner.scoring import (
+    analyze,
+)
 from tests.support.browser import AppPage
 
 pytestmark = pytest.mark.browser

@@ -9,7 +9,9 @@ from playwright.sync_api import expect
 
 from planner.catalog import Catalog
 from planner.domain import Team
-from planner.scoring import analyze
+from planner.scoring import (
+    analyze,
+)
 from tests.support.browser import AppPage
 
 pytestmark = pytest.mark.browser

@@ -38,6 +38,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
+from planner.i18n import t
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM_ARGS = [
@@ -49,8 +51,13 @@ CHROMIUM_ARGS = [
 ]
 STARTUP_TIMEOUT_S = 60
 LOG_TAIL_LINES = 150
-# Reruns on 2 busy cores (chart building, kaleido) can take a few seconds.
-expect.set_options(timeout=20_000)
+# How long a wait for a state may take before the test fails. Every wait is for a
+# condition (a rerun finished, a chart drawn with the new data), never for a time; the
+# bound only has to cover a rerun on 2 cores shared with other CPU-heavy processes
+# (20 s was too short there: three journeys timed out in two busy runs).
+WAIT_MS = 60_000
+expect.set_options(timeout=WAIT_MS)
+LANG_LABELS = {"English": "en", "中文": "zh"}
 
 
 def _free_port() -> int:
@@ -127,37 +134,28 @@ def app_server(tmp_path_factory: pytest.TempPathFactory, request) -> Iterator[Ap
     yield from serve_app(tmp_path_factory, request)
 
 
-def serve_app(tmp_path_factory: pytest.TempPathFactory, request) -> Iterator[AppServer]:
-    """Start the app server, yield it once healthy (no session opened yet), stop it."""
+def serve_app(
+    tmp_path_factory: pytest.TempPathFactory, request, *, as_shipped: dict[str, str] | None = None
+) -> Iterator[AppServer]:
+    """Start the app server, yield it once healthy (no session opened yet), stop it.
+
+    `as_shipped`: started as `make run` starts it (its config file only, no address,
+    no offline switches), with these variables added to the environment."""
     data_dir = tmp_path_factory.mktemp("browser-data")
     log_path = data_dir / "server.log"
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "PLANNER_DATA_DIR": str(data_dir),
-        "HF_HUB_OFFLINE": "1",
-        "TRANSFORMERS_OFFLINE": "1",
-        "PYTHONUNBUFFERED": "1",
-    }
+    env = {**os.environ, "PLANNER_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"}
     env.pop("PLANNER_DATABASE_URL", None)
-    cmd = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "app.py",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--server.headless",
-        "true",
-        "--server.fileWatcherType",
-        "none",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
+    if as_shipped is None:
+        env |= {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+        cmd += ["--server.address", "127.0.0.1", "--server.headless", "true"]
+        cmd += ["--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"]
+    else:
+        for name in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "ORT_DISABLE_TELEMETRY"):
+            env.pop(name, None)
+        env |= as_shipped
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
@@ -372,8 +370,13 @@ class AppPage:
         self.wait_idle()
 
     def switch_lang(self, label: str) -> None:
-        """Click "English" or "中文" in the sidebar's language control."""
+        """Click "English" or "中文" in the sidebar's language control and wait for the
+        rerun in that language: the sidebar's page links are in it, the run is over."""
+        lang = LANG_LABELS[label]
         self.key("lang").get_by_role("radio", name=label, exact=True).click()
+        nav = self.page.get_by_test_id("stSidebarNav")
+        expect(nav.get_by_role("link", name=t("nav_overview", lang), exact=True)).to_be_visible()
+        self.wait_idle()
 
     # -- checking -----------------------------------------------------------------
 
@@ -424,7 +427,7 @@ def open_app(browser: Browser, app_server: AppServer, request) -> Iterator[Calla
             accept_downloads=True,
             **ctx,
         )
-        context.set_default_timeout(20_000)
+        context.set_default_timeout(WAIT_MS)
         page = context.new_page()
         app = AppPage(page=page, base_url=app_server.url, journey=journey)
         page.on("dialog", lambda d: (app.dialogs.append(f"{d.type}: {d.message}"), d.dismiss()))

@@ -34,6 +34,30 @@ class PgServer:
     host: str
     port: int
     user: str
+    # How to stop and start this server again (the fault tests take it away).
+    pg_ctl: tuple[str, ...] = ()
+    data: Path | None = None
+    options: str = ""
+
+    def stop(self) -> None:
+        """A fast shutdown: open connections are ended, new ones refused."""
+        self._ctl("-m", "fast", "stop")
+
+    def start(self) -> None:
+        """Start it again on the same port and data; returns once it accepts connections."""
+        self._ctl("-o", self.options, "-w", "start")
+
+    def _ctl(self, *args: str) -> None:
+        assert self.data is not None, "this server was not started by start_postgres"
+        done = subprocess.run(
+            [*self.pg_ctl, "-D", str(self.data), "-l", str(self.data.parent / "server.log"), *args],
+            cwd=self.data.parent,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"pg_ctl {args[-1]} failed: {done.stderr[-800:]}")
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://{self.user}@{self.host}:{self.port}/{database}"
@@ -109,7 +133,14 @@ def start_postgres() -> Iterator[PgServer]:
         options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1"
         run(str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w", "start")
         try:
-            yield PgServer(host="127.0.0.1", port=port, user="postgres")
+            yield PgServer(
+                host="127.0.0.1",
+                port=port,
+                user="postgres",
+                pg_ctl=(*prefix, str(bin_dir / "pg_ctl")),
+                data=data,
+                options=options,
+            )
         finally:
             subprocess.run(
                 [*prefix, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"],

@@ -15,7 +15,9 @@ from planner.domain import Plan
 from planner.export import browser
 from planner.files import team_to_bytes
 from planner.i18n import t
-from planner.scoring import analyze
+from planner.scoring import (
+    analyze,
+)
 from tests.support.export import pdf_pages_text, png_image, svg_texts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -133,10 +135,10 @@ def test_report_html_from_a_json_plan_keeps_names_escaped(
 def test_analyze_prints_fit_gaps_and_hires(capsys) -> None:
     assert main(["analyze", "--team", str(SAMPLE), "--model", "platform"]) == 0
     out = capsys.readouterr().out
-    # Scoring model 2: coverage capped by the best person (docs/scoring.md).
-    assert "Fit: 81.4%" in out
+    # Scoring model 3: the best people take the seats (docs/scoring.md).
+    assert "Fit: 74.8%" in out
     assert "Resilience: 40.6%" in out
-    assert "Product development: 86% · Resilience 37%" in out
+    assert "Product development: 76% · Resilience 37%" in out
     assert "Gaps:" in out and "Developer relations: 0.94 (experts 0/2) !" in out
     assert "Hiring plan:" in out
     assert "1. Developer advocate — covers Developer relations" in out
@@ -161,7 +163,7 @@ def test_analyze_json_matches_the_scoring(capsys, analyses, catalog, sample_team
     plan = payload["hiring_plan"]
     assert plan[0]["role"] == "developer_advocate"
     assert all(step["gain"] >= 0.005 for step in plan)
-    assert plan[2]["removes_single_points_of_failure"] == ["product.mlops"]
+    assert plan[1]["removes_single_points_of_failure"] == ["product.mlops"]
     assert "covers Developer relations" in plan[0]["why"]
 
 
@@ -169,12 +171,15 @@ def test_analyze_lambda_zero_hires_for_capacity_only(capsys) -> None:
     argv = ["analyze", "--team", str(SAMPLE), "--model", "platform", "--json"]
     assert main([*argv, "--lambda", "0"]) == 0
     capacity = json.loads(capsys.readouterr().out)["hiring_plan"]
-    # Fit reaches 100 % in three hires; with λ = 0 no backup follows.
+    # Fit reaches 100 % in five hires, each filling a real gap; no backup follows.
     assert [s["role"] for s in capacity] == [
         "developer_advocate",
-        "customer_success_manager",
         "mlops_engineer",
+        "customer_success_manager",
+        "backend_engineer",
+        "data_steward",
     ]
+    assert capacity[-1]["fit_after"] == 1.0
     with pytest.raises(SystemExit) as info:
         main([*argv, "--lambda", "-1"])
     assert info.value.code == 2

@@ -1,4 +1,4 @@
-"""The scoring model, version 2: exact hand-computed values and the design's properties."""
+"""The scoring model, version 3: exact hand-computed values and the design's properties."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.domain import BusinessModel, Member, Team
+from planner.numbers import percent
 from planner.scoring import (
     analyze,
-    contribution,
     fit_by_model,
-    percent,
     scores_by_model,
+    seat_members,
+    seat_quality,
     skill_status,
 )
 
@@ -52,32 +53,54 @@ def team_of(*people: tuple[float, int]) -> Team:
 
 
 @pytest.mark.parametrize(
-    ("level", "target", "fte", "expected"),
+    ("level", "target", "expected"),
     [
-        (5, 5, 1.0, 1.0),
-        (4, 5, 1.0, 0.64),
-        (3, 5, 1.0, 0.36),
-        (1, 5, 1.0, 0.04),
-        (0, 5, 1.0, 0.0),
-        (5, 3, 1.0, 1.0),  # above target counts as the target, no more
-        (2, 4, 0.5, 0.125),  # 0.5 * (2/4)^2
-        (3, 3, 0.4, 0.4),
+        (5, 5, 1.0),
+        (4, 5, 0.64),
+        (3, 5, 0.36),
+        (1, 5, 0.04),
+        (0, 5, 0.0),
+        (5, 3, 1.0),  # above target counts as the target, no more
+        (3, 4, 0.5625),
+        (2, 4, 0.25),
     ],
 )
-def test_contribution_falls_off_quadratically_below_target(level, target, fte, expected):
-    m = Member(name="x", fte=fte, skills={"research.alignment": level})
-    assert contribution(m, "research.alignment", target) == pytest.approx(expected)
+def test_seat_quality_falls_off_quadratically_below_target(level, target, expected):
+    m = Member(name="x", fte=0.5, skills={"research.alignment": level})
+    # q does not depend on the FTE: the FTE is how much of a seat someone takes.
+    assert seat_quality(m, "research.alignment", target) == pytest.approx(expected)
 
 
-# One skill (research.alignment), worked by hand:
-# supply = Σ f·r², best = max r², coverage = min(1, supply/D, best), gap = D(1 − coverage),
-# experts = head count at L ≥ T, resilience = min(1, experts / (ceil(D) + 1)).
+@pytest.mark.parametrize(
+    ("people", "depth", "seated"),
+    [
+        # Best first: the expert takes a full seat, one level-3 the second, the rest wait.
+        ([(1, 3), (1, 4), (1, 3), (1, 3)], 2, {"m1": 1.0, "m0": 0.5625}),
+        # Part-timers share seats: 0.4 + 0.4 of an expert, then 0.2 of a level-2 member.
+        ([(0.4, 4), (1, 2), (0.4, 4)], 1, {"m0": 0.4, "m2": 0.4, "m1": 0.2 * 0.25}),
+        # Equal quality: the larger FTE sits first (member order cannot show).
+        ([(0.5, 4), (1, 4)], 1, {"m1": 1.0}),
+        # Nobody with any level takes a seat.
+        ([(1, 0), (1, 4)], 2, {"m1": 1.0}),
+        ([], 1, {}),
+    ],
+)
+def test_best_people_take_the_seats(people, depth, seated):
+    got = seat_members(team_of(*people), "research.alignment", 4, depth)
+    assert got == pytest.approx(seated)
+    assert list(got) == list(seated)  # in seating order
+
+
+# One skill (research.alignment), worked by hand (scoring model version 3):
+# q = min(1, L/T)², the best people take the D seats with their FTE, filled = Σ taken·q,
+# coverage = filled / D, gap = D(1 − coverage), experts = head count at L ≥ T,
+# resilience = min(1, experts / (ceil(D) + 1)).
 @pytest.mark.parametrize(
     ("people", "target", "depth", "coverage", "gap", "experts", "resilience"),
     [
         # Two members at level 3 of a level-4 skill: capped by the best, 0.5625, not 100 %.
         ([(1, 3), (1, 3)], 4, 1, 0.5625, 0.4375, 0, 0.0),
-        # Four at level 2: supply 4 × 0.25 = 1, but nobody can lead it: 25 %.
+        # Four at level 2: one seat, taken by one of them at 0.25; the rest never stack: 25 %.
         ([(1, 2)] * 4, 4, 1, 0.25, 0.75, 0, 0.0),
         # One expert covers depth 1, but is a single point of failure: resilience 1/2.
         ([(1, 4)], 4, 1, 1.0, 0.0, 1, 0.5),
@@ -85,8 +108,17 @@ def test_contribution_falls_off_quadratically_below_target(level, target, fte, e
         ([(1, 4), (1, 5)], 4, 1, 1.0, 0.0, 2, 1.0),
         # One expert for depth 2: half the capacity; one of the three experts needed.
         ([(1, 5)], 4, 2, 0.5, 1.0, 1, 1 / 3),
-        # A part-time expert (0.4) and a level-2 full-timer, T 3: 0.4 + 4/9 of a person.
-        ([(0.4, 5), (1, 2)], 3, 1, 0.4 + 4 / 9, 1 - (0.4 + 4 / 9), 1, 0.5),
+        # A part-time expert (0.4) and a level-2 full-timer, T 3: the expert's 0.4 of the
+        # seat, then 0.6 of it at 4/9 (version 2 said 0.4 + 4/9: the junior's full FTE).
+        ([(0.4, 5), (1, 2)], 3, 1, 0.4 + 0.6 * 4 / 9, 0.6 * 5 / 9, 1, 0.5),
+        # The issue's "Backend 97 %": one expert of two, juniors below the target.
+        # Version 2: min(1, (1 + 0.5625 + 0.25 + 0.0625) / 2, 1) = 93.75 %; version 3:
+        # the second seat goes to the best junior only, (1 + 0.5625) / 2.
+        ([(1, 4), (1, 3), (1, 2), (1, 1)], 4, 2, 0.78125, 0.4375, 1, 1 / 3),
+        # One expert and three at level 3 of a depth-2, level-4 skill (design.md): 78 %.
+        ([(1, 4), (1, 3), (1, 3), (1, 3)], 4, 2, 0.78125, 0.4375, 1, 1 / 3),
+        # Two half-time experts fill one seat exactly: 100 %, and two heads for n+1.
+        ([(0.5, 4), (0.5, 5)], 4, 1, 1.0, 0.0, 2, 1.0),
         # Depth 0.5: one full-time expert covers it; ceil(0.5) + 1 = 2 experts for n+1.
         ([(1, 4)], 4, 0.5, 1.0, 0.0, 1, 0.5),
         # Depth 0.5 and a quarter-time expert: 0.25 / 0.5.
@@ -131,16 +163,16 @@ def test_hand_computed_report():
     )
     report = analyze(team, bm)
     align = report.skills["research.alignment"]
-    # supply = 1·1 + 0.5·(2/4)² = 1.125; best = 1; coverage = 1.125 / 2; gap = 2 · 0.4375
-    assert align.supply == pytest.approx(1.125)
+    # seats: A 1 · 1, B 0.5 · (2/4)²: filled 1.125; coverage = 1.125 / 2; gap = 2 · 0.4375
+    assert align.filled == pytest.approx(1.125)
     assert align.best == 1
     assert align.coverage == pytest.approx(0.5625)
     assert align.gap == pytest.approx(0.875)
     assert align.experts == 1 and align.single_point_of_failure
     assert align.resilience == pytest.approx(1 / 3)  # 1 expert of ceil(2) + 1 = 3
     quality = report.skills["data.quality"]
-    # supply = best = (1/3)² = 1/9: nobody near the target.
-    assert quality.supply == pytest.approx(1 / 9)
+    # filled = best = (1/3)² = 1/9: nobody near the target.
+    assert quality.filled == pytest.approx(1 / 9)
     assert quality.coverage == pytest.approx(1 / 9)
     assert quality.experts == 0 and quality.uncovered and quality.resilience == 0
     assert report.areas["research"].coverage == pytest.approx(0.5625)
@@ -164,24 +196,46 @@ def test_area_values_are_depth_weighted():
 
 
 def test_sample_team_platform_worked_example(catalog, sample_team):
-    """The numbers of docs/scoring.md's worked example."""
+    """The numbers of docs/scoring.md's worked example (scoring model version 3)."""
     report = analyze(sample_team, catalog.business_models["platform"])
     mlops = report.skills["product.mlops"]
-    assert mlops.supply == pytest.approx(1.375)
-    assert mlops.coverage == pytest.approx(0.6875)
-    assert mlops.gap == pytest.approx(0.625)
+    # Seats of T 4, D 2: Bo (level 4) 1, Carla (level 2) (2/4)²; nobody else sits.
+    assert mlops.contributions == pytest.approx({"Bo Wang 王博": 1.0, "Carla Diaz": 0.25})
+    assert mlops.filled == pytest.approx(1.25)
+    assert mlops.coverage == pytest.approx(0.625)
+    assert mlops.gap == pytest.approx(0.75)
     assert (mlops.experts, mlops.experts_needed) == (1, 3)
     assert mlops.resilience == pytest.approx(1 / 3)
+    backend = report.skills["product.backend"]
+    assert backend.coverage == pytest.approx((1 + 0.5625) / 2)  # version 2: 96.9 %
+    governance = report.skills["data.governance"]
+    # Gus (level 5, 0.4 FTE) and 0.6 of Deepak (level 2 of 3): version 2 said 100 %.
+    assert governance.coverage == pytest.approx(0.4 + 0.6 * 4 / 9)
     devrel = report.skills["market.devrel"]
-    # Four members at level 1 of a level-4 skill: supply 0.25, but the best is 1/16.
-    assert devrel.supply == pytest.approx(0.25)
+    # Four members at level 1 of a level-4 skill: one seat, the best of them, 1/16.
+    assert devrel.filled == pytest.approx(0.0625)
     assert devrel.coverage == pytest.approx(0.0625)
     assert devrel.gap == pytest.approx(0.9375)
-    assert report.areas["product"].coverage == pytest.approx(0.8625)
-    assert report.areas["market"].coverage == pytest.approx((0.0625 + 4 / 9) / 2)
-    assert report.fit == pytest.approx((3 + 2 + 4 * 0.8625 + 2 * (0.0625 + 4 / 9) / 2) / 11)
-    assert f"{report.fit:.1%}" == "81.4%"
+    product = (2 * 0.78125 + 2 * 0.625 + 1) / 5
+    data = (1 + 0.4 + 0.6 * 4 / 9) / 2
+    market = (0.0625 + 4 / 9) / 2
+    assert report.areas["product"].coverage == pytest.approx(product)
+    assert report.areas["data"].coverage == pytest.approx(data)
+    assert report.areas["market"].coverage == pytest.approx(market)
+    assert report.fit == pytest.approx((3 + 2 * data + 4 * product + 2 * market) / 11)
+    assert f"{report.fit:.1%}" == "74.8%"
     assert f"{report.resilience:.1%}" == "40.6%"
+
+
+@pytest.mark.parametrize(
+    ("model_id", "fit", "resilience"),
+    # The sample team under version 3 (docs/scoring.md lists version 2 beside it:
+    # service 82.8 %, product 90.4 %, platform 81.4 %; resilience unchanged).
+    [("service", "80.1%", "51.2%"), ("product", "87.3%", "53.5%"), ("platform", "74.8%", "40.6%")],
+)
+def test_sample_team_v3_figures(catalog, sample_team, model_id, fit, resilience):
+    report = analyze(sample_team, catalog.business_models[model_id])
+    assert (f"{report.fit:.1%}", f"{report.resilience:.1%}") == (fit, resilience)
 
 
 def test_empty_team_has_fit_zero(catalog):
@@ -308,6 +362,27 @@ def test_raising_a_level_never_lowers_anything(team, bm, data):
     raised = Member(name=who.name, fte=who.fte, skills={**who.skills, skill: who.level(skill) + 1})
     changed = Team(members=tuple(raised if m is who else m for m in team.members))
     _never_lower(analyze(team, bm), analyze(changed, bm))
+
+
+@settings(max_examples=200, deadline=None)
+@given(teams.filter(len), models, st.data())
+def test_raising_an_fte_never_lowers_anything(team, bm, data):
+    who = data.draw(st.sampled_from([m for m in team.members if m.fte < 1] or [None]))
+    if who is None:
+        return
+    higher = data.draw(st.sampled_from([f for f in (0.25, 0.4, 0.5, 0.75, 1.0) if f > who.fte]))
+    raised = Member(name=who.name, fte=higher, skills=who.skills)
+    changed = Team(members=tuple(raised if m is who else m for m in team.members))
+    _never_lower(analyze(team, bm), analyze(changed, bm))
+
+
+@settings(max_examples=300, deadline=None)
+@given(teams, models)
+def test_a_skill_is_fully_covered_exactly_when_its_experts_fte_reaches_its_depth(team, bm):
+    for s in analyze(team, bm).skills.values():
+        assert (s.coverage == 1) == (s.expert_fte >= s.depth - 1e-9), s.skill_id
+        # Nobody stacks beyond the seats: the seated FTE never exceeds the depth.
+        assert s.filled <= s.depth + 1e-12
 
 
 @settings(max_examples=150, deadline=None)

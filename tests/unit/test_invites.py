@@ -17,12 +17,14 @@ from planner.store import (
     MAX_SUBMISSIONS,
     MIN_SUBMIT_INTERVAL,
     AlreadyDecided,
+    ClaimUnconfirmed,
     InvalidAssessment,
     InviteRefused,
     MemberNotFound,
     SelfAssessment,
     create_invite,
     decide,
+    find_member,
     hash_token,
     list_invites,
     open_form,
@@ -32,7 +34,12 @@ from planner.store import (
     revoke_invite,
     submit,
 )
-from planner.store.plans import PlanNotFound, StaleVersion, Store, _now
+from planner.store.plans import (
+    PlanNotFound,
+    StaleVersion,
+    Store,
+    _now,
+)
 from tests.unit.test_store import database_at
 
 ALICE = Member(
@@ -413,6 +420,44 @@ def test_an_open_link_proposes_a_new_member(store, plan_id):
     assert zoe.meta("product.management").source == "self"
     assert store.history(plan_id)[0].summary("en") == (
         "Zoë <b>'s self-assessment: added to the team, 1 skill rated"
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "matches"),
+    [
+        ("Alice Chen", True),
+        ("alice chen", True),
+        ("ALICE  CHEN", True),
+        (" alice\tchen ", True),
+        ("Ａｌｉｃｅ Ｃｈｅｎ", True),  # full-width letters (NFKC)
+        ("Alice Cheng", False),
+        ("Alice", False),
+    ],
+)
+def test_names_match_whatever_their_case_spaces_and_width(typed, matches):
+    assert (find_member(Team(members=(ALICE, BOB)), typed) is ALICE) is matches
+
+
+@pytest.mark.parametrize("typed", ["alice chen", "Alice Chen"])
+def test_an_open_link_claiming_a_member_applies_only_once_the_founder_confirms(
+    store, plan_id, typed
+):
+    token, _ = create_invite(store, plan_id)
+    submit(store, token, SelfAssessment(name=typed, skills={"research.alignment": 5}))
+    (proposal,) = pending_proposals(store, plan_id)
+    with pytest.raises(ClaimUnconfirmed) as refused:
+        decide(store, proposal.id, accept=True)
+    assert refused.value.member == "Alice Chen"
+    assert store.load(plan_id).version == 1  # nothing applied
+    assert [p.id for p in pending_proposals(store, plan_id)] == [proposal.id]  # still pending
+    decide(store, proposal.id, accept=True, claim_confirmed=True)
+    loaded = store.load(plan_id)
+    assert loaded.plan.team.members[0].level("research.alignment") == 5
+    assert len(loaded.plan.team.members) == 2  # her ratings, not a second Alice
+    assert store.history(plan_id)[0].summary("en") == (
+        f"Alice Chen's ratings from an open link, claimed as {typed} (confirmed by you): "
+        "1 skill changed, 0 confirmed (research.alignment)"
     )
 
 

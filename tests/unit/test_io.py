@@ -278,7 +278,9 @@ def test_the_team_csv_neutralises_formulas_and_reads_them_back(catalog):
 
 def test_the_coverage_csv_neutralises_formulas(catalog):
     from planner.export import coverage_csv
-    from planner.scoring import analyze
+    from planner.scoring import (
+        analyze,
+    )
 
     name = "=cmd|' /C calc'!A0"
     team = Team(members=(Member(name=name, skills=dict.fromkeys(catalog.skill_ids, 5)),))

@@ -26,7 +26,13 @@ from planner.scoring import (
     stale_cells,
 )
 from planner.scoring.analysis import analyse_plan
-from planner.store import Proposal, SelfAssessment, apply_proposal, parse_plan_json, proposal_diff
+from planner.store import (
+    Proposal,
+    SelfAssessment,
+    apply_proposal,
+    parse_plan_json,
+    proposal_diff,
+)
 
 TODAY = date(2026, 11, 29)
 FOUNDER = RatingMeta()

@@ -7,7 +7,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.domain import BusinessModel, Label, Member, Team
-from planner.scoring import RISK_SKILLS, analyze, assess_risks, shortfall, skill_status
+from planner.scoring import (
+    RISK_SKILLS,
+    analyze,
+    assess_risks,
+    shortfall,
+    skill_status,
+)
 
 PRIVACY = BusinessModel(
     id="privacy",

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from planner.domain import PLAN_SCHEMA, Member, Plan, Team
 from planner.i18n import strings
-from planner.store import (
+from planner.store.plans import (
     HINT_CHARS,
     MAX_IMPORT_BYTES,
     UNDO_WINDOW,

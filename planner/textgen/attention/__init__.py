@@ -5,7 +5,6 @@ its views and the formula worked with the model's numbers, and their figures.
 from planner.textgen.attention.model import (
     FORMULA_TOLERANCE,
     MAX_TOKENS,
-    RETRY_AFTER_S,
     AttentionError,
     Axis,
     Capture,
@@ -31,7 +30,6 @@ from planner.textgen.attention.model import (
 __all__ = [
     "FORMULA_TOLERANCE",
     "MAX_TOKENS",
-    "RETRY_AFTER_S",
     "AttentionError",
     "Axis",
     "Capture",
