@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from planner.textgen import attention, loader, ortgenai
+from planner.textgen import loader, ortgenai
+from planner.textgen.attention import model as attention
 from planner.textgen.config import EMBEDDED, TextgenConfig
 from planner.textgen.errors import ModelLoadError
 from tests.support.apptest import no_exception, open_page

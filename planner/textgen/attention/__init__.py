@@ -1,30 +1,44 @@
-"""The attention view: the loaded model's attention captured on a sentence,
-its views and the formula worked with the model's numbers, and their figures.
+"""The attention view (the article's section 4): a real model's attention captured on
+a sentence, shown on readable tokens, and softmax(QKᵀ/√d_k)·V worked with its numbers.
+
+- `tokens`: readable tokens; `forward`: the captured pass and the recomputation;
+- `views`: what the head and model views plot; `worked_formula`: one query, one head;
+- `model`: the eager model, its forward hooks and its background load (torch loads here only);
+- `figures`: the Plotly figures of all of these.
 """
 
-from planner.textgen.attention.model import (
+from planner.textgen.attention.forward import (
     FORMULA_TOLERANCE,
-    MAX_TOKENS,
     AttentionError,
-    Axis,
     Capture,
-    EagerModel,
-    EagerModelHolder,
-    Formula,
-    Unit,
-    View,
-    capture,
     causal_mask,
     expand_kv,
-    formula,
-    load_eager,
-    merge_pieces,
     recompute,
     recompute_head,
+    softmax,
+    weighted_values,
+)
+from planner.textgen.attention.model import (
+    MAX_TOKENS,
+    EagerModel,
+    EagerModelHolder,
+    capture,
+    load_eager,
+)
+from planner.textgen.attention.tokens import (
+    Unit,
+    merge_pieces,
     split_units,
     token_labels,
+)
+from planner.textgen.attention.views import (
+    Axis,
+    View,
     view,
-    weighted_values,
+)
+from planner.textgen.attention.worked_formula import (
+    Formula,
+    formula,
 )
 
 __all__ = [
@@ -46,6 +60,7 @@ __all__ = [
     "merge_pieces",
     "recompute",
     "recompute_head",
+    "softmax",
     "split_units",
     "token_labels",
     "view",
