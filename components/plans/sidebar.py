@@ -19,6 +19,7 @@ from components.plans.config import (
     owner_id,
     private_workspaces,
 )
+from components.plans.loading import JUST_MADE
 from components.plans.session import (
     CONFLICT,
     DB_ERROR,
@@ -43,6 +44,7 @@ def render_plan_sidebar(lang: str) -> None:
     st.divider()
     if private_workspaces():
         remember_workspace()
+        st.session_state.pop(JUST_MADE, None)  # drawn with its link in this run
     if is_read_only():
         st.info(t("share_viewing", lang, name=md(current_plan().name)))
         copy_button(lang, key="plan_copy_shared")
@@ -61,6 +63,8 @@ def render_plan_sidebar(lang: str) -> None:
 def _plan_controls(lang: str) -> None:
     """Everything the sidebar offers while the database answers."""
     if not st.session_state.get(ID):
+        if private_workspaces():  # a visitor's first plan, stored at their first change
+            st.caption(t("store_not_saved_yet", lang))
         return
     store, owner = get_store(), owner_id()
     if owner is None:
