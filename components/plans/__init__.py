@@ -23,7 +23,7 @@ workspaces), ``access`` (downloads re-check their link when clicked), ``loading`
 """
 
 from components.plans.config import database_url, get_store, owner_id, share_url
-from components.plans.loading import init_plans, show_new_workspace
+from components.plans.loading import init_plans
 from components.plans.share import share_panel
 from components.plans.sidebar import render_plan_sidebar
 
@@ -35,5 +35,4 @@ __all__ = [
     "render_plan_sidebar",
     "share_panel",
     "share_url",
-    "show_new_workspace",
 ]

@@ -17,7 +17,6 @@ from components.plans.actions import autosave, leave_share_mode, retry_unsaved
 from components.plans.config import (
     STORE_ERRORS,
     auth_configured,
-    get_store,
     owner_id,
     private_workspaces,
     problem,
@@ -33,23 +32,10 @@ from components.plans.session import (
     adopt,
     flash,
     lang_param,
-    mark_db_away,
     store_or_report,
 )
-from components.plans.workspace import (
-    check_workspace,
-    keep_workspace,
-    own_owner,
-    start_workspace,
-)
-from components.state import (
-    PLAN,
-    READ_ONLY,
-    current_lang,
-    current_plan,
-    is_read_only,
-    on_plan_change,
-)
+from components.plans.workspace import check_workspace, keep_workspace, start_workspace
+from components.state import PLAN, READ_ONLY, current_lang, current_plan, on_plan_change
 from planner.domain import Plan
 from planner.i18n import t
 
@@ -84,18 +70,18 @@ def init_plans() -> None:
         _sign_in_gate(lang)
     # Work done while the database was unreachable is saved, never replaced.
     recovering = st.session_state.pop(OFFLINE, False) and current_plan() != Plan()
-    first = _first_plan(lang)
     try:
         owner = owner_id()
-        if owner is None and first == Plan(name=first.name, lang=first.lang):
-            # Private mode, nothing of this visitor stored yet: nothing is written
-            # until their first change (a visit alone leaves no rows behind).
-            on_plan_change("autosave", save_first_change)
-            return
-        if owner is None:  # a plan already changed (carried in): stored at once
+        if owner is None:  # private mode, no workspace yet: the first plan makes one
             owner = start_workspace(store)
         mine = [] if recovering else store.list_plans(owner)
-        loaded = store.load(mine[0].id, owner) if mine else store.create_plan(first, owner)
+        if mine:
+            loaded = store.load(mine[0].id, owner)
+        else:
+            first = current_plan()
+            if first == Plan():
+                first = Plan(name=t("store_first_name", lang_param() or lang), lang=lang)
+            loaded = store.create_plan(first, owner)
     except STORE_ERRORS as exc:
         st.session_state[DB_ERROR] = problem(exc)
         st.session_state[OFFLINE] = True
@@ -106,47 +92,6 @@ def init_plans() -> None:
     else:
         adopt(loaded, first=True)
     on_plan_change("autosave", autosave)
-
-
-def _first_plan(lang: str) -> Plan:
-    """The plan on screen, or a visitor's untouched first plan (named in their language)."""
-    plan = current_plan()
-    if plan == Plan():
-        plan = Plan(name=t("store_first_name", lang_param() or lang), lang=lang)
-        st.session_state[PLAN] = plan
-    return plan
-
-
-JUST_MADE = "_plans_ws_just_made"  # a first change made the workspace in this run
-
-
-def save_first_change(plan: Plan) -> None:
-    """Autosave of a visitor without a workspace: the first change makes the
-    workspace (its link into the URL and the browser) and stores the plan."""
-    if st.session_state.get(ID):
-        autosave(plan)
-        return
-    if is_read_only():
-        return
-    try:
-        store = get_store()
-        loaded = store.create_plan(plan, own_owner())
-    except STORE_ERRORS as exc:
-        st.session_state[UNSAVED] = True
-        mark_db_away(exc)
-        return
-    st.session_state[ID], st.session_state[VERSION] = loaded.id, loaded.version
-    st.session_state["plan_select"] = loaded.id
-    st.session_state["plan_rename_name"] = loaded.plan.name
-    st.session_state[JUST_MADE] = True  # the sidebar shows it (and the browser keeps it)
-
-
-def show_new_workspace() -> None:
-    """After the page (app.py): a workspace made by a change inside the page script,
-    after the sidebar was drawn, gets one more run, so that the sidebar shows its
-    link and the browser remembers it before the visitor leaves."""
-    if st.session_state.pop(JUST_MADE, False):
-        st.rerun()
 
 
 def _init_shared(token: str, lang: str) -> None:

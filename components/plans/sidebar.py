@@ -19,7 +19,6 @@ from components.plans.config import (
     owner_id,
     private_workspaces,
 )
-from components.plans.loading import JUST_MADE
 from components.plans.session import (
     CONFLICT,
     DB_ERROR,
@@ -44,7 +43,6 @@ def render_plan_sidebar(lang: str) -> None:
     st.divider()
     if private_workspaces():
         remember_workspace()
-        st.session_state.pop(JUST_MADE, None)  # drawn with its link in this run
     if is_read_only():
         st.info(t("share_viewing", lang, name=md(current_plan().name)))
         copy_button(lang, key="plan_copy_shared")
@@ -63,8 +61,6 @@ def render_plan_sidebar(lang: str) -> None:
 def _plan_controls(lang: str) -> None:
     """Everything the sidebar offers while the database answers."""
     if not st.session_state.get(ID):
-        if private_workspaces():  # a visitor's first plan, stored at their first change
-            st.caption(t("store_not_saved_yet", lang))
         return
     store, owner = get_store(), owner_id()
     if owner is None:
