@@ -192,8 +192,10 @@ def main() -> None:
         finally:
             gen.close()
     print()
-    print("| replicas | sessions | reruns | p50 s | p95 s | max s | first open p95 s | errors "
-          "| versions saved | RSS MB before → after → after TTL | MB per session | load avg |")
+    print(
+        "| replicas | sessions | reruns | p50 s | p95 s | max s | first open p95 s | errors "
+        "| versions saved | RSS MB before → after → after TTL | MB per session | load avg |"
+    )
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in rows:
         print(

@@ -1,5 +1,7 @@
 """Coverage: where the team meets the model, where it falls short, whom to hire."""
 
+import math
+
 import streamlit as st
 
 from components.export import coverage_csv_download
@@ -12,6 +14,7 @@ from components.whatif import risk_panel, what_if
 from planner import charts
 from planner.coverage import analyze
 from planner.hiring import DEFAULT_LAMBDA, explain_step, plan_hires, small_gaps, team_after
+from planner.numbers import people
 from planner.ratings import stale_cells
 
 ctx = page_setup()
@@ -34,7 +37,7 @@ with cols[1].container(key="resilience"):
         charts.percent(report.resilience),
         help=ctx.t("kpi_resilience_help"),
     )
-cols[2].metric(ctx.t("kpi_gap_total"), f"{sum(g.gap for g in gaps):.1f}")
+cols[2].metric(ctx.t("kpi_gap_total"), people(math.fsum(g.gap for g in gaps)))
 cols[3].metric(ctx.t("kpi_spof"), len(report.single_points_of_failure()))
 cols[4].metric(ctx.t("kpi_uncovered"), len(report.uncovered()))
 

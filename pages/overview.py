@@ -13,6 +13,7 @@ from planner.verdict import next_hire_verdict
 ctx = page_setup()
 st.title(ctx.t("app_title"))
 st.markdown(ctx.t("overview_intro"))
+st.container(key="overview_article").caption(ctx.t("overview_article"))
 
 team = ctx.plan.team
 if len(team) == 0:

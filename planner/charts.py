@@ -17,10 +17,11 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from planner.catalog import Catalog, Role
-from planner.coverage import CoverageReport, percent
+from planner.coverage import CoverageReport
 from planner.domain import BusinessModel, Team, area_of
 from planner.hiring import PART_TIME_GAP, HireStep
 from planner.i18n import t
+from planner.numbers import people, percent
 from planner.pipeline import AREAS, Pipeline, Stage, stage_scores
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, Arial, sans-serif"
@@ -80,7 +81,7 @@ def fit_comparison(
             marker_color=colours,
             text=[percent(fits[m]) for m in order],
             textposition="auto",
-            hovertemplate="%{y}: %{x:.1%}<extra></extra>",
+            hovertemplate="%{y}: %{text}<extra></extra>",
         )
     )
     if resilience is not None:
@@ -95,7 +96,7 @@ def fit_comparison(
                 ],
                 text=[percent(resilience[m]) for m in order],
                 textposition="auto",
-                hovertemplate="%{y}: %{x:.1%}<extra></extra>",
+                hovertemplate="%{y}: %{text}<extra></extra>",
             )
         )
         fig.update_layout(barmode="group")
@@ -126,7 +127,7 @@ def coverage_radar(report: CoverageReport, catalog: Catalog, lang: str) -> go.Fi
             theta=closed,
             name=t("radar_required", lang),
             line={"color": TARGET_COLOUR, "dash": "dash"},
-            hovertemplate="%{theta}: 100%<extra></extra>",
+            hovertemplate="%{theta}: " + t("radar_required", lang) + "<extra></extra>",
         )
     )
     fig.add_trace(
@@ -136,7 +137,8 @@ def coverage_radar(report: CoverageReport, catalog: Catalog, lang: str) -> go.Fi
             name=t("radar_team", lang),
             fill="toself",
             line={"color": TEAM_COLOUR},
-            hovertemplate="%{theta}: %{r:.0%}<extra></extra>",
+            customdata=[percent(v) for v in [*values, *values[:1]]],
+            hovertemplate="%{theta}: %{customdata}<extra></extra>",
         )
     )
     fig.add_trace(
@@ -145,7 +147,8 @@ def coverage_radar(report: CoverageReport, catalog: Catalog, lang: str) -> go.Fi
             theta=closed,
             name=t("label_resilience", lang),
             line={"color": RESILIENCE_COLOUR, "dash": "dot"},
-            hovertemplate="%{theta}: %{r:.0%}<extra></extra>",
+            customdata=[percent(v) for v in [*resilience, *resilience[:1]]],
+            hovertemplate="%{theta}: %{customdata}<extra></extra>",
         )
     )
     # Ticks along the diagonal, where no area name stands (areas sit at 0/90/180/270°).
@@ -160,7 +163,7 @@ def coverage_radar(report: CoverageReport, catalog: Catalog, lang: str) -> go.Fi
             }
         }
     )
-    title = t("chart_radar_title", lang, fit=f"{report.fit:.0%}")
+    title = t("chart_radar_title", lang, fit=percent(report.fit))
     _layout(fig, title, height=480)
     # Room for the area names around the circle; the legend goes below it.
     fig.update_layout(
@@ -248,12 +251,12 @@ def coverage_gaps(report: CoverageReport, catalog: Catalog, lang: str) -> go.Fig
             orientation="h",
             marker_color=[AREA_COLOURS.get(area_of(s), TEAM_COLOUR) for s in ids],
             text=[
-                f"{g.gap:.2f}" + (" · " + t("gap_part_time", lang) if g.gap < PART_TIME_GAP else "")
+                people(g.gap) + (" · " + t("gap_part_time", lang) if g.gap < PART_TIME_GAP else "")
                 for g in gaps
             ],
             textposition="auto",
-            customdata=[percent(g.coverage) for g in gaps],
-            hovertemplate="%{y}: %{x:.2f} (%{customdata})<extra></extra>",
+            customdata=[[people(g.gap), percent(g.coverage)] for g in gaps],
+            hovertemplate="%{y}: %{customdata[0]} (%{customdata[1]})<extra></extra>",
         )
     )
     fig.update_yaxes(autorange="reversed")
@@ -353,6 +356,16 @@ def _zoomed_range(values: list[float], min_span: float = 0.1) -> tuple[list[floa
     return [bottom, top], ticks
 
 
+def _changed_labels(values: list[float]) -> list[str]:
+    """Point labels in the table's format, only where the value changes: equal
+    neighbours would print "99.5%99.5%99.5%" into one another on a narrow screen
+    (the hover and the table still give every value)."""
+    return [
+        percent(v, 1) if i == 0 or percent(v, 1) != percent(values[i - 1], 1) else ""
+        for i, v in enumerate(values)
+    ]
+
+
 def hiring_plan(
     steps: list[HireStep], fit_now: float, roles: dict[str, Role], catalog: Catalog, lang: str
 ) -> go.Figure:
@@ -379,13 +392,14 @@ def hiring_plan(
                 y=values,
                 name=name,
                 mode="lines+markers+text",
-                text=[percent(v, 1) for v in values],
+                text=_changed_labels(values),
                 textposition="top center",
                 cliponaxis=False,
                 line={"color": colour, "shape": "hv"},
                 marker={"size": 10},
-                customdata=why,
-                hovertemplate=plain(name) + " · %{x}: %{y:.1%}<br>%{customdata}<extra></extra>",
+                customdata=[[percent(v, 1), w] for v, w in zip(values, why, strict=True)],
+                hovertemplate=plain(name)
+                + " · %{x}: %{customdata[0]}<br>%{customdata[1]}<extra></extra>",
             ),
             row=row,
             col=1,

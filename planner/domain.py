@@ -233,6 +233,9 @@ class PlannedHire(BaseModel):
     weeks_to_hire: int = Field(default=8, ge=0, le=104)
     start_month: int | None = Field(default=None, ge=0, lt=HORIZON_MONTHS)  # None: earliest
     annual_salary: float | None = _money(default=None)  # overrides the band
+    # The share of a full-time person: a part-time step of the hiring plan is costed
+    # (and scored) by its share, never as a full-time salary.
+    fte: float = Field(default=1.0, gt=0, le=1, allow_inf_nan=False)
 
     @model_validator(mode="after")
     def _not_before_hired(self) -> PlannedHire:
@@ -335,6 +338,9 @@ class Finances(BaseModel):
     default_annual_salary: float | None = _money(default=None)  # None: mean of the mid bands
     hires: tuple[PlannedHire, ...] = Field(default=(), max_length=MAX_PLANNED_HIRES)
     monthly_budget: float | None = _money(default=None)  # for new hires, all in
+    # True while the hires are the hiring plan's ("Recommend hires"): the page then
+    # says when the plan changes, and the report costs the plan as it is now.
+    hires_follow_plan: bool = False
     compute: ComputeInputs | None = None  # None: the business model's default profile
     scenarios: tuple[Scenario, ...] = Field(default=(), max_length=MAX_SCENARIOS)
 

@@ -333,7 +333,8 @@ def test_stale_ratings_are_marked_in_the_table_the_heatmap_and_the_overview(lang
         confirmed=percent(reliance.fit_confirmed),
         days=180,
     )
-    assert expected in [c.value for c in at.caption]
+    # Then what to do about it (the founder: self-assessment links).
+    assert f"{expected} {t('overview_reliance_todo', lang)}" in [c.value for c in at.caption]
 
 
 def test_the_overview_says_how_much_of_the_fit_rests_on_old_ratings():

@@ -492,3 +492,24 @@ def test_the_report_has_the_budget_section(analyses, lang: str) -> None:
     assert html.escape(section.note) in doc
     for row in section.kpis + section.compute:
         assert html.escape(row[next(iter(row))]) in doc
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_report_has_the_roadmap_section(analyses, lang: str) -> None:
+    from planner.roadmap.section import roadmap_section
+
+    a = analyses[lang]
+    section = roadmap_section(a.plan, a.catalog, a.model, lang)
+    doc = export.report_html(a).decode("utf-8")
+    assert f"<h2>{html.escape(section.title)}</h2>" in doc
+    assert html.escape(section.note) in doc and html.escape(section.defaults) in doc
+    assert section.actions, "the sample plan has roadmap actions"
+    why = t("roadmap_col_why", lang)
+    for row in section.actions:  # every action with its why, escaped
+        assert f"<td>{html.escape(str(row[why]))}</td>" in doc
+    for row in section.compare + section.succession:
+        assert f"<td>{html.escape(row[next(iter(row))])}</td>" in doc
+    pages = export.report_figures(a)
+    assert any(fig.layout.title.text == section.figure.layout.title.text for fig in pages), (
+        "the roadmap chart is a page of the PDF"
+    )
