@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from planner.domain import Plan
-from planner.invites import invites
 from planner.store import INSTANCE_OWNER, Store, _now, plans, shares, versions, workspaces
+from planner.store.invites import invites
 
 DEFAULT_UNUSED_DAYS = 30
 
