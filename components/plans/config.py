@@ -20,8 +20,8 @@ import sqlalchemy as sa
 import streamlit as st
 
 from components.settings import secret, setting
-from planner.cleanup import purge_unused_workspaces, unused_days
 from planner.store import INSTANCE_OWNER, Store, StoreError
+from planner.store.cleanup import purge_unused_workspaces, unused_days
 from planner.workspace_cli import default_database_url
 
 # What a store call may raise when the database is unreachable or refuses.

@@ -8,10 +8,11 @@ from datetime import timedelta
 
 import pytest
 
-from planner.cleanup import DEFAULT_UNUSED_DAYS, purge_unused_workspaces, unused_days
 from planner.domain import Member, Plan, Team
 from planner.invites import create_invite
-from planner.store import Store, _now
+from planner.store import Store
+from planner.store.cleanup import DEFAULT_UNUSED_DAYS, purge_unused_workspaces, unused_days
+from planner.store.plans import _now
 
 DAY = timedelta(days=1)
 LATER = _now() + timedelta(days=31)

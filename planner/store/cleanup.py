@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from planner.domain import Plan
-from planner.store import INSTANCE_OWNER, Store, _now, plans, shares, versions, workspaces
 from planner.store.invites import invites
+from planner.store.plans import INSTANCE_OWNER, Store, _now, plans, shares, versions, workspaces
 
 DEFAULT_UNUSED_DAYS = 30
 
