@@ -21,7 +21,7 @@ from components.state import current_lang, init_state, mark_routed, render_langu
 st.set_page_config(page_title="AI Startup Talent Planner", page_icon="🧭", layout="wide")
 # No usage reports from ONNX Runtime (the model load below); an operator may opt in.
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
-start_model_load()  # once per server process: the generation model loads in the background
+start_model_load()  # once per server process: the models load in the background
 
 init_state()
 if status_requested():  # an operator's view of this replica, and nothing else

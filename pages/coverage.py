@@ -12,10 +12,16 @@ from components.team_actions import start_actions
 from components.ui import md, show_chart
 from components.whatif import risk_panel, what_if
 from planner import charts
-from planner.coverage import analyze
-from planner.hiring import DEFAULT_LAMBDA, explain_step, plan_hires, small_gaps, team_after
 from planner.numbers import people
-from planner.ratings import stale_cells
+from planner.scoring import (
+    DEFAULT_LAMBDA,
+    analyze,
+    explain_step,
+    plan_hires,
+    small_gaps,
+    stale_cells,
+    team_after,
+)
 
 ctx = page_setup()
 st.title(ctx.t("coverage_title"))

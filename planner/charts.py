@@ -18,12 +18,18 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from planner.catalog import Catalog, Role
-from planner.coverage import CoverageReport
 from planner.domain import BusinessModel, Team, area_of
-from planner.hiring import PART_TIME_GAP, HireStep
 from planner.i18n import t
 from planner.numbers import people, percent
-from planner.pipeline import AREAS, Pipeline, Stage, stage_scores
+from planner.scoring import (
+    AREAS,
+    PART_TIME_GAP,
+    CoverageReport,
+    HireStep,
+    Pipeline,
+    Stage,
+    stage_scores,
+)
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, Arial, sans-serif"
 STATUS_FILL = {"green": "#c8e6c9", "amber": "#ffe0b2", "red": "#ffcdd2", "neutral": "#eceff1"}

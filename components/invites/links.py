@@ -15,7 +15,8 @@ from components.provenance import invite_days
 from components.state import Ctx
 from planner.domain import LANGS
 from planner.formatting import md
-from planner.invites import (
+from planner.store import Store
+from planner.store.invites import (
     ACCEPTED,
     MAX_TITLE_LEN,
     PENDING,
@@ -25,7 +26,6 @@ from planner.invites import (
     create_invite,
     revoke_invite,
 )
-from planner.store import Store
 
 NEW_INVITE = "_invites_new"  # (plan id, invite id, token, lang): the link just made, shown once
 OPEN = ""  # the member picker's value for an open link

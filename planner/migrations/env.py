@@ -12,7 +12,7 @@ import os
 
 from alembic import context
 
-from planner.store import make_engine, metadata
+from planner.store.plans import make_engine, metadata
 
 connection = context.config.attributes.get("connection")
 

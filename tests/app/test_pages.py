@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from components.provenance import today
 from planner.domain import Member, Plan, RatingMeta, Team
-from planner.io import team_to_bytes
+from planner.files import team_to_bytes
 from tests.support.apptest import chart_spec, no_exception, open_page
 
 

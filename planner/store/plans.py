@@ -33,11 +33,11 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
 from planner.domain import MAX_NAME_LEN, PLAN_SCHEMA, Plan, plan_to_json
+from planner.files import PlanFieldError, TeamImportError, load_json, plan_from_data
 from planner.i18n import t
-from planner.io import PlanFieldError, TeamImportError, load_json, plan_from_data
-from planner.tokens import hash_token, is_token_shaped, new_token
+from planner.store.tokens import hash_token, is_token_shaped, new_token
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
 MAX_IMPORT_BYTES = 1_000_000  # a real plan is a few kB; this is generous
 UNDO_WINDOW = timedelta(days=7)  # a deleted plan can be brought back this long
 HINT_CHARS = 4  # of a share token, kept so its owner can tell links apart (24 of 256 bits)
@@ -837,7 +837,8 @@ class Store:
 
         An instance that ran without sign-in before workspaces existed kept every
         plan under owner "". Private mode reaches them only through this
-        workspace; the app logs the token it returns, the one time it exists.
+        workspace; `python -m planner instance-link` prints the token it returns,
+        the one time it exists.
         Nothing is made while there is no such plan."""
         with self._tx(write=True) as conn:
             held = conn.execute(
@@ -866,6 +867,22 @@ class Store:
         if not rotate:
             return None
         return self.rotate_workspace(INSTANCE_OWNER)
+
+    def has_instance_workspace(self) -> bool:
+        """True once the instance workspace exists (its link was handed out)."""
+        with self._tx() as conn:
+            found = conn.execute(
+                sa.select(workspaces.c.id).where(workspaces.c.owner == INSTANCE_OWNER)
+            ).first()
+        return found is not None
+
+    def legacy_plans_unclaimed(self) -> bool:
+        """Plans of the old shared workspace wait for their instance link."""
+        with self._tx() as conn:
+            legacy = conn.execute(
+                sa.select(plans.c.id).where(plans.c.owner == INSTANCE_OWNER).limit(1)
+            ).first()
+        return legacy is not None and not self.has_instance_workspace()
 
 
 def unique_name(name: str, taken: set[str]) -> str:

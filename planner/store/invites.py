@@ -50,9 +50,9 @@ from planner.domain import (
     check_levels,
     first_error,
 )
-from planner.io import control_char
-from planner.ratings import with_meta
-from planner.store import (
+from planner.files import control_char
+from planner.scoring import with_meta
+from planner.store.plans import (
     PlanNotFound,
     StaleVersion,
     Store,
@@ -62,7 +62,7 @@ from planner.store import (
     metadata,
     plans,
 )
-from planner.tokens import hash_token, is_token_shaped, new_token
+from planner.store.tokens import hash_token, is_token_shaped, new_token
 
 INVITE_DAYS = 14  # default life of a link; the app reads PLANNER_INVITE_DAYS
 MAX_INVITE_DAYS = 365
