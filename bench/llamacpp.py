@@ -94,7 +94,8 @@ def build(cache: Path, wait: bool = True) -> Path:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError as exc:
-            raise BuildInProgress(f"another process is building it: {folder / 'build.log'}") from exc
+            log = folder / "build.log"
+            raise BuildInProgress(f"another process is building it: {log}") from exc
         if binary.is_file():
             return binary
         return _build(folder, version, binary)
