@@ -21,7 +21,7 @@ from planner.domain import LANGS
 from planner.formatting import md_params
 from planner.i18n import t
 from planner.textgen.attention import MAX_TOKENS, Capture, EagerModelHolder
-from planner.textgen.config import TextgenConfig, resolve_model
+from planner.textgen.config import EMBEDDED, TextgenConfig, resolve_model
 from planner.textgen.errors import TextgenError
 
 CAPTURE = "attn_capture"  # {"spec", "text", "capture"} of the last forward pass
@@ -53,6 +53,9 @@ def init_state(ctx: Ctx, cfg: TextgenConfig) -> None:
         state["attn_text"] = ctx.t("attn_default_text")
     gen_model = state.get("gen_model")
     state.setdefault("attn_model", gen_model if isinstance(gen_model, str) else cfg.model)
+    # The built-in model is the empty field, named by its placeholder: never the raw id.
+    if cfg.free_model_field and (state["attn_model"] or "").strip() == EMBEDDED:
+        state["attn_model"] = ""
     state.setdefault("attn_text", ctx.t("attn_default_text"))
     state.setdefault("attn_layer", 0)
     state.setdefault("attn_head", 0)

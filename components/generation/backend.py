@@ -103,7 +103,13 @@ def model_picker(ctx: Ctx, config: TextgenConfig, key: str = "gen_model") -> Non
     operator is the user (make run); elsewhere a choice among the embedded model and the
     folders the operator allowed. What it holds goes through resolve_model."""
     if config.free_model_field:
-        st.text_input(ctx.t("gen_model_label"), key=key, help=ctx.t("gen_model_help"))
+        # Empty means the built-in model, named by the placeholder (never the raw id).
+        st.text_input(
+            ctx.t("gen_model_label"),
+            key=key,
+            help=ctx.t("gen_model_help"),
+            placeholder=ctx.t("gen_model_embedded"),
+        )
         return
     choices = allowed_models(config)
     if st.session_state.get(key) not in choices:

@@ -29,6 +29,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -148,12 +149,50 @@ class Replica:
 
 
 @dataclass
+class ModelServer:
+    """The llama.cpp OpenAI-compatible server on a fixed port: stopped and started
+    again by the fault tests, the replicas keep its address."""
+
+    port: int
+    log_path: Path
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout_s: float = 90) -> None:
+        from tests.support.textgen import start_llama_process
+
+        self.process = start_llama_process(self.port, self.log_path)
+        deadline = time.monotonic() + timeout_s
+        while True:
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                tail = self.log_path.read_text(errors="replace")[-600:]
+                raise RuntimeError(f"the llama.cpp server did not start: {tail}")
+            try:
+                with urllib.request.urlopen(self.url + "/v1/models", timeout=2):
+                    return
+            except OSError:
+                time.sleep(0.3)  # polling until it answers
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+
+
+@dataclass
 class Cluster:
     url: str  # nginx, what browsers open
     replicas: list[Replica]
     database_url: str
     postgres: PgServer
-    model_url: str | None
+    model: ModelServer | None
     folder: Path
     nginx: subprocess.Popen | None = None
     _routes: dict[int, str] = field(default_factory=dict)
@@ -212,7 +251,7 @@ def replica_env(
 
 def start_cluster(
     replicas: int = 3,
-    model_url: str | None = None,
+    model: ModelServer | None = None,
     nginx_port: int | None = None,
     extra_env: dict[str, str] | None = None,
 ) -> Iterator[Cluster]:
@@ -234,6 +273,7 @@ def start_cluster(
             name = f"replica-{i + 1}"
             data_dir = folder / name
             data_dir.mkdir()
+            model_url = model.url if model else None
             env = {**replica_env(name, database_url, data_dir, model_url), **(extra_env or {})}
             replica = Replica(name, free_port(), folder / f"{name}.log", env)
             replica.start()
@@ -251,7 +291,7 @@ def start_cluster(
             start_new_session=True,
         )  # fmt: skip
         cluster = Cluster(
-            f"http://127.0.0.1:{port}", started, database_url, postgres, model_url, folder, nginx
+            f"http://127.0.0.1:{port}", started, database_url, postgres, model, folder, nginx
         )
         deadline = time.monotonic() + 30
         while not healthy(cluster.url):
@@ -268,17 +308,80 @@ def start_cluster(
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def model_server_here(folder: Path) -> ModelServer | None:
+    """The model server, when llama-cpp-python[server] was built here (make test does)."""
+    try:
+        import llama_cpp  # noqa: F401
+    except Exception as exc:  # not built, or its native library does not load
+        print(f"\nscale tests run without a model server: {exc}", file=sys.stderr)
+        return None
+    server = ModelServer(free_port(), folder / "llama-server.log")
+    server.start()
+    return server
+
+
 @pytest.fixture(scope="session")
-def cluster(request: pytest.FixtureRequest) -> Iterator[Cluster]:
+def cluster() -> Iterator[Cluster]:
     """Three replicas, nginx, PostgreSQL and (when it can run here) the model server."""
     if shutil.which("nginx") is None:
         pytest.fail("nginx is not installed: run `make system-deps` (apt-get install nginx-light)")
+    folder = Path(tempfile.mkdtemp(prefix="planner-model-"))
+    model = model_server_here(folder)
+    # One generation at a time per replica (what 2 cores give), so the queue test
+    # does not depend on how many cores the machine reports.
+    gen = start_cluster(3, model, extra_env={"PLANNER_TEXTGEN_MAX_CONCURRENT": "1"})
     try:
-        model_url = request.getfixturevalue("llama_server").url
-    except pytest.skip.Exception as exc:
-        print(f"\nscale tests run without a model server: {exc}", file=sys.stderr)
-        model_url = None
-    gen = start_cluster(3, model_url)
-    running = next(gen)
-    yield running
-    gen.close()
+        yield next(gen)
+    finally:
+        gen.close()
+        if model is not None:
+            model.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def open_on(browser, cluster: Cluster, request) -> Iterator:
+    """Factory: ``open_on(i, path="", query="")`` -> a new visitor's tab whose
+    affinity cookie sends it to replica i; it checks that replica i served it."""
+    from tests.support.browser import _REPORTER, ARTIFACTS, AppPage, _failed, _slug
+
+    if not request.config.pluginmanager.is_registered(_REPORTER):
+        request.config.pluginmanager.register(_REPORTER, "browser-server-log")
+    journey = "scale-" + _slug(request.node.name.removeprefix("test_"))
+    shutil.rmtree(ARTIFACTS / journey, ignore_errors=True)
+    opened: list[AppPage] = []
+
+    def _open(index: int, path: str = "", query: str = "", **ctx) -> AppPage:
+        context = browser.new_context(
+            viewport={"width": 1400, "height": 1000}, accept_downloads=True, **ctx
+        )
+        context.set_default_timeout(20_000)
+        host = urlsplit(cluster.url).hostname
+        cookie = {"name": COOKIE, "value": cluster.route_to(index), "domain": host, "path": "/"}
+        context.add_cookies([cookie])
+        page = context.new_page()
+        app = AppPage(page=page, base_url=cluster.url, journey=journey)
+        page.on("dialog", lambda d: (app.dialogs.append(f"{d.type}: {d.message}"), d.dismiss()))
+        page.on("pageerror", lambda err: app.page_errors.append(str(err)))
+        opened.append(app)
+        app.open(path, query)
+        assert served_by(cluster, app) == index
+        return app
+
+    yield _open
+    failed = _failed(request.node)
+    for i, app in enumerate(opened):
+        if failed:
+            with contextlib.suppress(Exception):
+                app.shot(f"FAILED-user{i}")
+        with contextlib.suppress(Exception):
+            app.page.context.close()
+    if failed:
+        print(cluster.log_tails(), file=sys.stderr)
+
+
+def served_by(cluster: Cluster, app) -> int:
+    """Which replica serves this tab now: its own request through nginx, with its
+    cookies (the affinity cookie among them), as its websocket is routed."""
+    response = app.page.request.get(cluster.url + "/_stcore/health")
+    return cluster.served_by(response.headers)

@@ -156,18 +156,10 @@ def _server_log_tail(path: Path) -> str:
         return ""
 
 
-@pytest.fixture(scope="session")
-def llama_server() -> Iterator[Server]:
-    try:
-        import llama_cpp  # noqa: F401
-    except Exception as exc:  # not installed or the native library fails to load
-        reason = f"llama-cpp-python[server] is not usable here ({exc}); run `make install-test`"
-        print(f"\nSKIP remote-backend tests: {reason}", file=sys.stderr)
-        pytest.skip(reason)
-    port = free_port()
-    log = Path(tempfile.mkdtemp(prefix="llama-server-")) / "server.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
+def start_llama_process(port: int, log: Path) -> subprocess.Popen:
+    """`python -m llama_cpp.server` on the embedded GGUF, logging to `log` (appended)."""
+    with log.open("ab") as out:
+        return subprocess.Popen(
             [
                 sys.executable, "-m", "llama_cpp.server",
                 "--model", str(embedded_gguf()),
@@ -181,6 +173,19 @@ def llama_server() -> Iterator[Server]:
             stdout=out,
             stderr=subprocess.STDOUT,
         )  # fmt: skip
+
+
+@pytest.fixture(scope="session")
+def llama_server() -> Iterator[Server]:
+    try:
+        import llama_cpp  # noqa: F401
+    except Exception as exc:  # not installed or the native library fails to load
+        reason = f"llama-cpp-python[server] is not usable here ({exc}); run `make install-test`"
+        print(f"\nSKIP remote-backend tests: {reason}", file=sys.stderr)
+        pytest.skip(reason)
+    port = free_port()
+    log = Path(tempfile.mkdtemp(prefix="llama-server-")) / "server.log"
+    process = start_llama_process(port, log)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     try:
