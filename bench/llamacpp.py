@@ -63,7 +63,9 @@ def _sources(folder: Path, version: str, log: Path) -> Path:
     if (vendor / "CMakeLists.txt").is_file():
         return vendor
     archives = folder / "sdist"
-    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:"]
+    # The archive of this package only (its build tools may come as wheels: with
+    # ":all:" pip compiled CMake itself from source to read the archive's metadata).
+    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", PACKAGE]
     _run([*cmd, "--dest", str(archives), f"{PACKAGE}=={version}"], log)
     archive = next(archives.glob("*.tar.gz"))
     shutil.rmtree(unpacked, ignore_errors=True)

@@ -9,11 +9,17 @@ import streamlit as st
 
 from components.settings import setting
 from components.state import Ctx, is_read_only
-from planner.coverage import percent
 from planner.domain import Member, RatingMeta
 from planner.i18n import t
-from planner.invites import INVITE_DAYS, MAX_INVITE_DAYS
-from planner.ratings import SOURCE_KEYS, STALE_DAYS, fit_reliance, is_stale, member_ratings
+from planner.scoring import (
+    SOURCE_KEYS,
+    STALE_DAYS,
+    fit_reliance,
+    is_stale,
+    member_ratings,
+)
+from planner.scoring.coverage import percent
+from planner.store import INVITE_DAYS, MAX_INVITE_DAYS
 
 
 def _days(name: str, default: int, most: int) -> int:

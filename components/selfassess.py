@@ -18,18 +18,18 @@ from planner.catalog import Catalog
 from planner.domain import MAX_NAME_LEN
 from planner.formatting import md
 from planner.i18n import t
-from planner.invites import (
+from planner.store import (
     MAX_NOTE_LEN,
     MAX_SUBMISSIONS,
     FormView,
     InvalidAssessment,
     InviteRefused,
     SelfAssessment,
+    Store,
     open_form,
     parse_assessment,
     submit,
 )
-from planner.store import Store
 
 QUERY = "invite"
 FORM = "selfassess_form"

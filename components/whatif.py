@@ -6,11 +6,17 @@ import streamlit as st
 
 from components.state import Ctx
 from components.ui import md
-from planner.coverage import EPS, CoverageReport, SkillCoverage, analyze
 from planner.domain import Team
-from planner.hiring import hire_member
 from planner.numbers import people, percent, points
-from planner.risks import assess_risks, shortfall
+from planner.scoring import (
+    EPS,
+    CoverageReport,
+    SkillCoverage,
+    analyze,
+    assess_risks,
+    hire_member,
+    shortfall,
+)
 
 # Literal keys (tests find every key the code uses): risk -> (name, what it is about).
 _RISK_TEXT = {

@@ -7,8 +7,11 @@ from components.roadmap import ready_verdict
 from components.state import page_setup
 from components.team_actions import start_actions
 from components.ui import md
-from planner.coverage import analyze, percent
-from planner.verdict import next_hire_verdict
+from planner.numbers import percent
+from planner.scoring import (
+    analyze,
+    next_hire_verdict,
+)
 
 ctx = page_setup()
 st.title(ctx.t("app_title"))

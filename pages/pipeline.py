@@ -7,9 +7,12 @@ from components.state import page_setup
 from components.team_actions import start_actions
 from components.ui import show_chart
 from planner import charts
-from planner.coverage import GREEN, RED, analyze, percent
-from planner.naming import safe_filename
-from planner.pipeline import build_pipeline, to_mermaid
+from planner.files import safe_filename
+from planner.scoring import (
+    build_pipeline,
+    to_mermaid,
+)
+from planner.scoring.coverage import GREEN, RED, analyze, percent
 
 # Status -> its words (each key a literal, so the strings test sees it used).
 STATUS_TEXT = {

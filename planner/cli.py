@@ -22,15 +22,20 @@ import os
 import sys
 from pathlib import Path
 
-from planner import budget_cli, charts, export, workspace_cli
+from planner import charts, export, workspace_cli
+from planner.budget import cli as budget_cli
 from planner.catalog import Catalog, load_catalog
-from planner.coverage import scores_by_model
 from planner.domain import LANGS, Plan
-from planner.hiring import DEFAULT_LAMBDA, explain_step, plan_hires
+from planner.files import TeamImportError, parse_team
 from planner.i18n import t
-from planner.io import TeamImportError, parse_team
 from planner.numbers import people, percent
 from planner.roadmap import cli as roadmap_cli
+from planner.scoring import (
+    DEFAULT_LAMBDA,
+    explain_step,
+    plan_hires,
+    scores_by_model,
+)
 
 EXIT_OK, EXIT_INPUT, EXIT_RENDER = 0, 1, 3
 

@@ -27,7 +27,7 @@ from components.budget.fields import Field, View, apply, on_change, show_error, 
 from components.state import Ctx, is_read_only
 from planner import budget
 from planner.budget import BudgetSummary
-from planner.budget_charts import compute_rows
+from planner.budget.charts import compute_rows
 from planner.domain import MARKETS, TrainingInputs
 from planner.formatting import md
 

@@ -13,7 +13,6 @@ from streamlit.testing.v1 import AppTest
 from components.provenance import today
 from planner import budget
 from planner.catalog import load_catalog
-from planner.coverage import GREEN, RED, analyze
 from planner.domain import (
     BusinessModel,
     Finances,
@@ -27,6 +26,7 @@ from planner.domain import (
 from planner.export import export_report
 from planner.i18n import t
 from planner.numbers import percent
+from planner.scoring.coverage import GREEN, RED, analyze
 from tests.support.apptest import chart_spec, no_exception, open_page
 
 # "100 %" in any spelling: 100%, 100 %, 100.0%, 100.00 %, and the full-width ％.

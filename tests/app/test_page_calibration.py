@@ -17,13 +17,21 @@ from streamlit.testing.v1 import AppTest
 
 from components.plans import database_url
 from components.provenance import today
-from planner.coverage import analyze, percent
 from planner.domain import Member, Plan, RatingMeta, Team
 from planner.formatting import md
 from planner.i18n import t
-from planner.invites import SelfAssessment, list_invites, pending_proposals, submit
-from planner.ratings import fit_reliance
-from planner.store import Store
+from planner.numbers import percent
+from planner.scoring import (
+    analyze,
+    fit_reliance,
+)
+from planner.store import (
+    SelfAssessment,
+    Store,
+    list_invites,
+    pending_proposals,
+    submit,
+)
 from tests.support.apptest import chart_spec, no_exception, open_page
 
 HOSTILE = "**Mallory** <b>x</b> [link](http://evil.example)"

@@ -18,9 +18,11 @@ from streamlit.testing.v1 import AppTest
 
 from planner.catalog import load_catalog
 from planner.domain import Plan
+from planner.files import read_team
 from planner.formatting import md
-from planner.hiring import plan_hires
-from planner.io import read_team
+from planner.scoring import (
+    plan_hires,
+)
 from planner.textgen.config import load_config
 from planner.textgen.quality import measured_rise
 from planner.textgen.run import Engine, SlotPool

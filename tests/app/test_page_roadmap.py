@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from planner.domain import Finances, Funding, Plan, Roadmap, RoadmapAction
-from planner.io import read_team
+from planner.files import read_team
 from tests.conftest import ROOT
 from tests.support.apptest import chart_spec, no_exception, open_page
 

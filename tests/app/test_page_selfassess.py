@@ -19,14 +19,15 @@ from planner.catalog import load_catalog
 from planner.domain import Member, Plan, Team
 from planner.formatting import md
 from planner.i18n import t
-from planner.invites import (
+from planner.store import (
     MAX_SUBMISSIONS,
+    Store,
     create_invite,
     list_invites,
     pending_proposals,
     revoke_invite,
 )
-from planner.store import Store, _now
+from planner.store.engine import utcnow as _now
 from tests.support.apptest import app, no_exception
 
 OWNER = "ws:founder"
@@ -173,7 +174,7 @@ def test_submitting_stores_a_proposal_and_says_so(store, plan_id):
 def test_a_second_submission_replaces_the_first_and_the_sixth_is_refused(
     store, plan_id, monkeypatch
 ):
-    monkeypatch.setattr("planner.invites.MIN_SUBMIT_INTERVAL", timedelta(0))
+    monkeypatch.setattr("planner.store.invites.MIN_SUBMIT_INTERVAL", timedelta(0))
     token, _ = create_invite(store, plan_id, OWNER, "Alice Chen")
     at = form(token)
     for n in range(MAX_SUBMISSIONS):

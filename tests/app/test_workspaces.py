@@ -17,10 +17,12 @@ from streamlit.testing.v1 import AppTest
 from components.plans import database_url
 from planner.cli import main as cli_main
 from planner.domain import Member, Plan, Team
+from planner.files import team_to_bytes
 from planner.i18n import t
-from planner.io import team_to_bytes
-from planner.store import Store
-from planner.tokens import is_token_shaped
+from planner.store import (
+    Store,
+    is_token_shaped,
+)
 from tests.support.apptest import no_exception, open_page
 
 PAGES = ["overview", "team", "model", "coverage", "pipeline", "share"]

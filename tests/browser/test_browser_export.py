@@ -15,10 +15,12 @@ from PIL import Image
 from playwright.sync_api import Download, Locator, expect
 
 from planner.catalog import Catalog
-from planner.coverage import analyze
 from planner.domain import Team
+from planner.files import parse_team
 from planner.i18n import t
-from planner.io import parse_team
+from planner.scoring import (
+    analyze,
+)
 from tests.support.browser import AppPage
 
 pytestmark = pytest.mark.browser

@@ -145,7 +145,7 @@ WORST = [
 def test_the_fuzz_corpus_worst_files_never_show_an_exception(open_app, sample_team, tmp_path):
     """The importer audit's worst files, uploaded for real: each is loaded or refused
     with a message, the team is kept, and no exception box ever appears."""
-    from planner.io import team_to_bytes
+    from planner.files import team_to_bytes
     from tests.support.hostile_files import HOSTILE
 
     valid = team_to_bytes(sample_team, "xlsx")

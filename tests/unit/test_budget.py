@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from planner import budget
-from planner.budget import (
+from planner.budget.summary import (
     BudgetInputError,
     CostBasis,
     estimate_training,
@@ -436,7 +436,10 @@ def test_old_plans_without_finances_load_unchanged():
 
 
 def test_finances_round_trip_through_plan_json():
-    from planner.store import parse_plan_json, plan_to_json
+    from planner.store.plans import (
+        parse_plan_json,
+        plan_to_json,
+    )
 
     fin = Finances(
         market="cn",
@@ -536,7 +539,7 @@ def test_formatted_money_reads_back_close_to_the_value(value, market):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_budget_section_for_the_report(sample_team, catalog, lang):
-    from planner.budget_charts import budget_section
+    from planner.budget.charts import budget_section
 
     fin = Finances(
         market="cn",
@@ -574,7 +577,7 @@ def test_budget_section_for_the_report(sample_team, catalog, lang):
 def test_a_newcomers_budget_shows_what_to_enter_not_a_runway(catalog, lang):
     """Issue 20: cash 0 and default compute made a new plan read "runway 0.0" and
     "cash runs out", and an empty team "with the plan 0.0"."""
-    from planner.budget_charts import budget_section
+    from planner.budget.charts import budget_section
     from planner.i18n import t
 
     model = catalog.business_models["platform"]
@@ -655,7 +658,7 @@ def test_the_budget_sees_when_the_hiring_plan_changes(sample_team, catalog):
 
 def test_the_report_costs_the_hiring_plan_as_it_is_now(sample_team, catalog):
     """One plan per report: its budget section costs the hires its hiring section shows."""
-    from planner.budget_charts import budget_section
+    from planner.budget.charts import budget_section
 
     model = catalog.business_models["product"]
     old = (PlannedHire(role="solutions_sales"),) * 5  # a stale recommendation

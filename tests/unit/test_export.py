@@ -22,7 +22,12 @@ from planner.catalog import Catalog
 from planner.domain import Plan
 from planner.export import browser
 from planner.i18n import t
-from planner.pipeline import MERMAID_IDS, node_parts, parse_mermaid, to_mermaid
+from planner.scoring import (
+    MERMAID_IDS,
+    node_parts,
+    parse_mermaid,
+    to_mermaid,
+)
 from tests.support.export import (
     PLAN_NAME,
     QUOTE_NAME,
@@ -205,7 +210,7 @@ def test_report_html_holds_every_section_escaped(analyses, tricky_plan: Plan) ->
     a = analyses["zh"]
     doc = export.report_html(a, date(2026, 3, 14)).decode("utf-8")
     _html_checks(doc)
-    from planner.budget_charts import budget_section
+    from planner.budget.charts import budget_section
 
     budget_figures = budget_section(a.plan, a.catalog, "zh", a.model).figures
     roadmap_figures = 1  # the roadmap chart
@@ -467,8 +472,10 @@ def test_the_export_browser_makes_no_outside_requests(
 def test_the_report_shows_resilience_beside_fit_with_the_same_numbers(
     analyses, lang: str, word: str
 ) -> None:
-    from planner.coverage import percent
-    from planner.hiring import explain_step
+    from planner.numbers import percent
+    from planner.scoring import (
+        explain_step,
+    )
 
     a = analyses[lang]
     doc = export.report_html(a).decode("utf-8")
@@ -483,7 +490,7 @@ def test_the_report_shows_resilience_beside_fit_with_the_same_numbers(
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_report_has_the_budget_section(analyses, lang: str) -> None:
-    from planner.budget_charts import budget_section
+    from planner.budget.charts import budget_section
 
     a = analyses[lang]
     section = budget_section(a.plan, a.catalog, lang, a.model)

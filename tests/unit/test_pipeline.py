@@ -6,19 +6,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.coverage import analyze, skill_status
 from planner.domain import BusinessModel, Label, Member, Team, area_of
-from planner.pipeline import (
+from planner.scoring import (
     AREAS,
     EDGES,
     MERMAID_IDS,
+    analyze,
+    assess_risks,
     build_pipeline,
     mermaid_escape,
     parse_mermaid,
+    skill_status,
     stage_status,
     to_mermaid,
 )
-from planner.risks import assess_risks
 
 
 def _one_skill(people: list[tuple[float, int]], level: int = 4, depth: float = 1.0):

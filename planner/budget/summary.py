@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from planner.catalog import Catalog, Role
-from planner.coverage import analyze
 from planner.domain import (
     HORIZON_MONTHS,
     MARKETS,
@@ -45,9 +44,14 @@ from planner.domain import (
     TrainingInputs,
 )
 from planner.gpus import GPUS, GpuPreset
-from planner.hiring import PART_TIME_GAP, HireStep, plan_hires
 from planner.numbers import CURRENCY_SYMBOL  # noqa: F401  (re-exported)
 from planner.numbers import money as format_money  # noqa: F401  (re-exported)
+from planner.scoring import (
+    PART_TIME_GAP,
+    HireStep,
+    analyze,
+    plan_hires,
+)
 
 HOURS_PER_MONTH = 730  # 8,760 hours a year / 12: what an always-on GPU is billed
 CHINCHILLA_TOKENS_PER_PARAM = 20

@@ -17,14 +17,14 @@ import re
 from dataclasses import dataclass
 
 from planner.catalog import Catalog
-from planner.coverage import (
+from planner.domain import Team, area_of
+from planner.i18n import t
+from planner.scoring.coverage import (
     CoverageReport,
     SkillCoverage,
     percent,
     skill_status,
 )
-from planner.domain import Team, area_of
-from planner.i18n import t
 
 AREAS = ("research", "data", "product", "market")
 MERMAID_IDS = {

@@ -16,13 +16,13 @@ import json
 import sys
 from pathlib import Path
 
-from planner import budget
-from planner.budget import BudgetInputError, format_money, month_label, parse_amount
-from planner.budget_charts import runway_text
+from planner.budget import summary as budget
+from planner.budget.charts import runway_text
+from planner.budget.summary import BudgetInputError, format_money, month_label, parse_amount
 from planner.catalog import Catalog
 from planner.domain import LANGS, MFU_MAX, MFU_MIN, Plan
+from planner.files import TeamImportError, parse_team
 from planner.i18n import t
-from planner.io import TeamImportError, parse_team
 
 EXIT_OK, EXIT_INPUT = 0, 1
 
