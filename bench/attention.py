@@ -98,12 +98,14 @@ def main() -> None:
 
     from planner import charts
     from planner.catalog import load_catalog
-    from planner.coverage import analyze
     from planner.domain import Plan
-    from planner.hiring import plan_hires
-    from planner.io import read_team
+    from planner.files import read_team
+    from planner.scoring import (
+        analyze,
+        plan_hires,
+    )
     from planner.textgen.attention import capture, formula, load_eager, view
-    from planner.textgen.attention_figures import attn_formula, attn_grid, attn_heatmap
+    from planner.textgen.attention.figures import attn_formula, attn_grid, attn_heatmap
     from planner.textgen.config import load_config
     from planner.textgen.loader import load_model
 

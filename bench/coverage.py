@@ -20,10 +20,9 @@ sys.path.insert(0, str(ROOT))
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 from planner.catalog import load_catalog  # noqa: E402
-from planner.coverage import analyze  # noqa: E402
 from planner.domain import Member, Plan, Team  # noqa: E402
-from planner.hiring import plan_hires  # noqa: E402
-from planner.io import read_team  # noqa: E402
+from planner.files import read_team  # noqa: E402
+from planner.scoring import analyze, plan_hires  # noqa: E402
 
 
 def generated_team(size: int, seed: int = 7) -> Team:

@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 from planner import export  # noqa: E402
 from planner.catalog import load_catalog  # noqa: E402
 from planner.domain import Plan  # noqa: E402
-from planner.io import read_team  # noqa: E402
+from planner.files import read_team  # noqa: E402
 
 RUNS = 10
 

@@ -65,7 +65,7 @@ def importers(rev: str | None) -> tuple[dict[str, Callable[[bytes], object]], tu
     if rev:
         io_module, store_module = load_revision(rev)
     else:
-        from planner import io as io_module
+        from planner import files as io_module
         from planner import store as store_module
     catalog = load_catalog()
     calls = {

@@ -6,20 +6,30 @@ runs in its own worker process (its memory is its own, and a candidate whose pac
 is missing or fails says why in one line); the workers take turns, round after
 round, so all see the same machine load. Prints:
 
-- the default engine's cold load (GGUF -> transformers folder -> ONNX int4, into a
-  fresh cache folder) and warm load (the checked cache);
-- a table: tokens/s and time to first token (medians), the ratio to llama.cpp,
-  whether greedy text equals transformers fp32 for 32 tokens on 5 chat prompts,
-  peak memory, conversion time;
+- the default engine's cold load (GGUF -> transformers folder -> ONNX, into a fresh
+  cache folder) and warm load (the checked cache);
+- a speed table: tokens/s (prompt included) and decode tokens/s (after the first
+  token), time to first token (medians), the ratio to llama.cpp's own C++ decode
+  speed (`llama-bench`, built from the sources the pinned llama-cpp-python vendors:
+  bench/llamacpp.py), peak memory, conversion time;
+- the quality gate (planner.textgen.quality): every candidate's perplexity on
+  bench/quality-text.md (a snapshot of the README, ~3,100 tokens), its top-1 agreement
+  and mean KL against the GGUF's weights run in fp32, beside its tokens/s; a candidate
+  may be the default only if its perplexity is within 3 % of fp32's and its agreement
+  at least 90 %; then the fastest candidate that passes;
 - the engine (planner.textgen: streamed, stoppable) against its runtime's plain loop;
-- last, the line `local engine / llama.cpp tokens/s ratio: X.XX`.
+- just before the last line, `default engine perplexity vs fp32: +X.X %`, and last,
+  `local engine / llama.cpp tokens/s ratio: X.XX` (the engine's decode speed over
+  llama-bench's, measured side by side in this run).
 
-    .venv/bin/python bench/textgen.py [--tokens 96] [--reps 5] [--only a,b]
+    .venv/bin/python bench/textgen.py [--quick] [--tokens 96] [--reps 5] [--only a,b]
         [--python openvino-int8=/path/to/python] [--no-cold]
 
-Candidates whose packages are not in this interpreter can run under another one
-(`--python NAME=PATH`), e.g. OpenVINO through optimum-intel, which pins an older
-transformers than the app's.
+`--quick` runs the default engine, the references (llama.cpp in C++ and in Python,
+fp32 for the gate) and the gate only, from the app's warm cache (`make warm`): under
+5 minutes on the 2-core machine. Candidates whose packages are not in this
+interpreter can run under another one (`--python NAME=PATH`), e.g. OpenVINO through
+optimum-intel, which pins an older transformers than the app's.
 """
 
 from __future__ import annotations
@@ -42,36 +52,44 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # as planner.textgen sets it
 
+QUALITY_TEXT = Path(__file__).resolve().parent / "quality-text.md"
 PROMPT = "Write a short job description for a machine learning engineer at an AI startup."
-EQUAL_PROMPTS = (
-    "Name one skill of a data engineer.",
-    "Write a one-sentence pitch for an AI startup that sells to hospitals.",
-    "What is the capital of France?",
-    "List three risks of training a large language model.",
-    "Explain gradient descent to a ten-year-old.",
-)
-EQUAL_TOKENS = 32
 EOS = 2  # <|im_end|> of SmolLM2-Instruct
 ENGINE = "engine"
 REFERENCE = "llama.cpp"
 BASELINE = "transformers-fp32"
+DEFAULT_BUILD = "onnxruntime-genai-int8"  # the app's default (ortgenai.PRECISION)
 CANDIDATES = (
     BASELINE,
     "transformers-int8",
     "torch-compile-static",
     "openvino-int8",
     "onnxruntime-genai-int4",
-    "onnxruntime-genai-int8",
+    "onnxruntime-genai-int4-head-int8",
+    "onnxruntime-genai-int4-kquant-mixed",
+    "onnxruntime-genai-int4-block16",
+    DEFAULT_BUILD,
     "ctranslate2-int8",
     REFERENCE,
     ENGINE,
 )
-# ONNX Runtime GenAI builds: precision and builder options. accuracy_level 4 (the CPU
-# default) quantizes activations to int8 for the matmuls; 1 keeps them fp32 (measured
-# once: 2.8 tokens/s, 3/5 greedy equal; not in the default list, `--only` runs it).
+# --quick: the default engine and its runtime's plain loop, llama.cpp (Python loop; the
+# C++ figure is always measured), and the gate against fp32.
+QUICK = (DEFAULT_BUILD, REFERENCE, ENGINE)
+# ONNX Runtime GenAI builds: precision and builder options (onnxruntime-genai 0.18).
+# accuracy_level 4 (the CPU default) quantizes activations to int8 for the matmuls; 1
+# keeps them fp32 (measured once: 2.8 tokens/s; not in the default list, `--only` runs
+# it). The int4 variants try to keep what int4 loses: the output head in int8, the
+# k-quant method with llama.cpp's mixed layers in int8, smaller blocks.
 ORT_BUILDS = {
     "onnxruntime-genai-int4": ("int4", ()),
-    "onnxruntime-genai-int8": ("int8", ()),
+    "onnxruntime-genai-int4-head-int8": ("int4", ("matmul_mixed_precision=last_matmul:int8",)),
+    "onnxruntime-genai-int4-kquant-mixed": (
+        "int4",
+        ("algo_config=k_quant", "matmul_mixed_precision=last_matmul:int8,mixed_layers:int8"),
+    ),
+    "onnxruntime-genai-int4-block16": ("int4", ("block_size=16",)),
+    DEFAULT_BUILD: ("int8", ()),
     "onnxruntime-genai-int8-fp32act": ("int8", ("accuracy_level=1",)),
 }
 # Why a candidate cannot be the default even when it runs (checked by hand, see docs).
@@ -243,14 +261,32 @@ def _llama(gguf: Path, threads: int):
     return run
 
 
-def _engine(cache: Path, threads: int):
+def app_config(threads: int = 0):
+    """The app's default configuration on its own disk cache (`make warm` fills it)."""
+    from planner.textgen.config import TextgenConfig, load_config
+
+    return TextgenConfig(cache_dir=load_config().cache_dir, threads=threads)
+
+
+def ort_folder(name: str, cache: Path) -> Path:
+    """Where an ONNX Runtime GenAI candidate's model is: the default build is the app's
+    own cache entry (what the app runs), the others are built in the bench cache."""
+    if name != DEFAULT_BUILD:
+        return cache / name
+    from planner.textgen.loader import embedded_gguf, gguf_cache_dir
+    from planner.textgen.ortgenai import onnx_cache_dir
+
+    config = app_config()
+    return onnx_cache_dir(gguf_cache_dir(embedded_gguf(), config), config)
+
+
+def _engine(threads: int):
     """The app's default local engine, through planner.textgen (streamed, stoppable)."""
-    from planner.textgen.config import TextgenConfig
     from planner.textgen.ortgenai import OnnxBackend, load_onnx
     from planner.textgen.run import Engine, SlotPool
     from planner.textgen.settings import GenRequest, GenSettings
 
-    lm = load_onnx("embedded", TextgenConfig(cache_dir=cache, threads=threads))
+    lm = load_onnx("embedded", app_config(threads))
     engine = Engine(OnnxBackend(lm), SlotPool(1), max_new_tokens_cap=4096)
 
     def run(text: str, mode: str, tokens: int) -> tuple[int, float, float]:
@@ -271,13 +307,13 @@ def worker(name: str, hf: Path, gguf: Path, cache: Path, threads: int) -> None:
     started = time.perf_counter()
     try:
         if name == ENGINE:
-            runner = _engine(cache, threads)
+            runner = _engine(threads)
         elif name.startswith("transformers") or name.startswith("torch"):
             runner = _transformers(name, hf, threads)
         elif name == "openvino-int8":
             runner = _openvino(hf, cache, threads)
         elif name.startswith("onnxruntime-genai"):
-            runner = _ortgenai(cache / name, threads)
+            runner = _ortgenai(ort_folder(name, cache), threads)
         elif name == "ctranslate2-int8":
             vocab = json.loads((cache / name / "vocabulary.json").read_text(encoding="utf-8"))
             runner = _ctranslate2(cache, threads, vocab)
@@ -294,12 +330,16 @@ def worker(name: str, hf: Path, gguf: Path, cache: Path, threads: int) -> None:
         try:
             if name == ENGINE:
                 count, total, ttft = runner(cmd["text"], cmd["mode"], cmd["tokens"])
-                answer = {"tokens": count, "tps": count / total, "ttft": ttft, "ids": None}
+                ids = None
             else:
                 start = time.perf_counter()
                 ids, ttft = runner(cmd["ids"], cmd["tokens"], cmd["force"])
-                elapsed = time.perf_counter() - start
-                answer = {"tokens": len(ids), "tps": len(ids) / elapsed, "ttft": ttft, "ids": ids}
+                count, total = len(ids), time.perf_counter() - start
+            # Decode speed: the tokens after the first, over the time after it (what
+            # llama-bench's text-generation test measures).
+            decode = (count - 1) / (total - ttft) if count > 1 and total > ttft else 0.0
+            answer = {"tokens": count, "tps": count / total, "dtps": decode, "ttft": ttft}
+            answer["ids"] = ids
         except Exception as exc:
             answer = {"error": f"{type(exc).__name__}: {str(exc)[:160]}"}
         answer["rss_mb"] = _peak_mb()
@@ -322,9 +362,16 @@ def _hf_copy_for_old_transformers(hf: Path, target: Path) -> Path:
 def convert(name: str, hf: Path, cache: Path) -> str | None:
     """Build the candidate's model in the bench cache (once); a reason if it cannot."""
     target = cache / name
+    if name == DEFAULT_BUILD:
+        target = ort_folder(name, cache)
     if target.exists() or name in (BASELINE, "transformers-int8", "torch-compile-static"):
         return None
     if name in (REFERENCE, ENGINE):
+        return None
+    if name == DEFAULT_BUILD:  # the app's own entry, checked (or built) as the app does
+        from planner.textgen.ortgenai import load_onnx
+
+        load_onnx("embedded", app_config())
         return None
     tmp = cache / f".tmp-{name}"
     shutil.rmtree(tmp, ignore_errors=True)
@@ -428,10 +475,6 @@ def _chat_ids(tokenizer: object, text: str) -> list[int]:
     )
 
 
-def _until_eos(ids: list[int]) -> list[int]:
-    return ids[: ids.index(EOS) + 1] if EOS in ids else ids
-
-
 def _cold_warm(threads: int) -> None:
     from planner.textgen.config import TextgenConfig
     from planner.textgen.ortgenai import load_onnx
@@ -505,8 +548,103 @@ def under_load(runs: int, tokens: int, threads: int) -> None:
         )
 
 
+def _llama_window_logits(gguf: Path, threads: int):
+    """llama.cpp's logits at every position of a window (the shipped Q4_1 file, as is)."""
+    import numpy as np
+    from llama_cpp import Llama
+
+    from planner.textgen.quality import WINDOW
+
+    llm = Llama(
+        str(gguf),
+        n_ctx=WINDOW + 8,
+        n_batch=WINDOW,
+        n_threads=threads,
+        n_threads_batch=threads,
+        logits_all=True,
+        verbose=False,
+    )
+
+    def run(ids: list[int]) -> np.ndarray:
+        llm.reset()
+        llm.eval(ids)
+        return np.array(llm.scores[: len(ids)], dtype=np.float32)
+
+    return run
+
+
+def quality_gate(names: list[str], hf: Path, gguf: Path, cache: Path, threads: int):
+    """(fp32 tally, {name: GateResult or why it was not measured}) on the fixed text."""
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    from planner.textgen import quality
+    from planner.textgen.ortgenai import _open
+    from planner.textgen.tokenizer import FastTokenizer
+
+    torch.set_num_threads(threads)
+    text = QUALITY_TEXT.read_text(encoding="utf-8")
+    ids = FastTokenizer(hf)(text, add_special_tokens=False)["input_ids"]
+    fp32 = AutoModelForCausalLM.from_pretrained(hf, dtype="float32").eval()
+    engines, skipped = {}, {}
+    for name in names:
+        try:
+            if name.startswith("onnxruntime-genai") and ort_folder(name, cache).is_dir():
+                model, _, _ = _open(ort_folder(name, cache), app_config(threads))
+                holder = type("OrtModel", (), {"model": model})
+                engines[name] = quality.onnx_window_logits(holder, chunk=quality.WINDOW)
+            elif name == REFERENCE:
+                engines[name] = _llama_window_logits(gguf, threads)
+            elif name == "transformers-int8":
+                int8 = torch.ao.quantization.quantize_dynamic(
+                    AutoModelForCausalLM.from_pretrained(hf, dtype="float32").eval(),
+                    {torch.nn.Linear},
+                    dtype=torch.qint8,
+                )
+                engines[name] = quality.fp32_window_logits(type("Lm", (), {"model": int8}))
+        except Exception as exc:  # a missing package or a model that will not open
+            skipped[name] = f"{type(exc).__name__}: {str(exc)[:120]}"
+    reference = quality.fp32_window_logits(type("Lm", (), {"model": fp32}))
+    tally, results = quality.measure(ids, reference, engines)
+    return tally, {**results, **skipped}
+
+
+def _speed_rounds(live: list, ids: list[int], tokens: int, reps: int) -> dict[str, list[dict]]:
+    """Each live worker's answers, round after round, turns rotated."""
+    for w in live:  # warm-up (torch.compile compiles here)
+        w.ask(ids=ids, text=PROMPT, mode="chat", tokens=8, force=True)
+    answers: dict[str, list[dict]] = {w.name: [] for w in live}
+    for rnd in range(reps):
+        order = live[rnd % len(live) :] + live[: rnd % len(live)] if live else []
+        for w in order:
+            a = w.ask(ids=ids, text=PROMPT, mode="chat", tokens=tokens, force=True)
+            if "error" not in a:
+                answers[w.name].append(a)
+    return answers
+
+
+def _median(answers: list[dict], key: str) -> float | None:
+    return statistics.median(a[key] for a in answers) if answers else None
+
+
+def _llama_cpp_reference(cache: Path, gguf: Path, args) -> tuple[dict | None, str]:
+    """llama-bench's decode speed (built on first use), or None and why not."""
+    try:
+        import llamacpp  # bench/llamacpp.py, beside this file
+
+        started = time.perf_counter()
+        binary = llamacpp.build(cache)
+        built = time.perf_counter() - started
+        result = llamacpp.decode_speed(binary, gguf, args.tokens, args.threads, args.reps)
+        note = f"llama-bench {result['build']}" + (f", built in {built:.0f} s" if built > 5 else "")
+        return result, note
+    except Exception as exc:
+        return None, f"{type(exc).__name__}: {str(exc)[:200]}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="default engine, references, gate")
     parser.add_argument("--tokens", type=int, default=96)
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--threads", type=int, default=min(2, os.cpu_count() or 1))
@@ -526,19 +664,20 @@ def main() -> None:
         under_load(args.load, args.tokens, args.threads)
         return
 
-    from planner.textgen.config import TextgenConfig
     from planner.textgen.loader import embedded_gguf, gguf_folder
+    from planner.textgen.quality import MAX_PERPLEXITY_RISE, MIN_AGREEMENT
     from planner.textgen.tokenizer import FastTokenizer
 
+    began = time.perf_counter()
     pythons = dict(item.split("=", 1) for item in args.python)
-    names = args.only.split(",") if args.only else list(CANDIDATES)
+    names = args.only.split(",") if args.only else list(QUICK if args.quick else CANDIDATES)
     load = os.getloadavg()[0]
     print(f"machine: {os.cpu_count()} cores, load average {load:.1f}, threads {args.threads}")
-    if not args.no_cold:
+    if not (args.no_cold or args.quick):
         _cold_warm(args.threads)
     gguf = embedded_gguf()
     args.cache.mkdir(parents=True, exist_ok=True)
-    hf, _, _ = gguf_folder(gguf, TextgenConfig(cache_dir=args.cache / "transformers"))
+    hf, _, _ = gguf_folder(gguf, app_config())  # the app's dequantized fp32 weights
     tokenizer = FastTokenizer(hf)
     # Chat mode: the model answers at length (in completion mode it soon ends the text,
     # and the engine, which stops at the end of text, would run a few tokens only).
@@ -562,6 +701,7 @@ def main() -> None:
         if why is None:
             ready.add(name)
 
+    cpp, cpp_note = _llama_cpp_reference(args.cache, gguf, args)
     workers: dict[str, Worker] = {}
     for name in names:
         if name in ready:
@@ -573,79 +713,95 @@ def main() -> None:
     live = [w for w in workers.values() if not w.error]
     print(f"prompt: {len(ids)} tokens (chat); greedy, {args.tokens} new tokens;", end=" ")
     print(f"{args.reps} rounds, turns rotated")
+    answers = _speed_rounds(live, ids, args.tokens, args.reps)
+    for w in workers.values():
+        w.close()  # their memory back before the gate loads its models
+    med = {n: _median(a, "tps") for n, a in answers.items() if a}
+    dec = {n: _median(a, "dtps") for n, a in answers.items() if a}
+    ttft = {n: _median(a, "ttft") for n, a in answers.items() if a}
+    cpp_rate = cpp["tps"] if cpp else None
 
-    for w in live:  # warm-up (torch.compile compiles here)
-        w.ask(ids=ids, text=PROMPT, mode="chat", tokens=8, force=True)
-    rates: dict[str, list[float]] = {w.name: [] for w in live}
-    ttfts: dict[str, list[float]] = {w.name: [] for w in live}
-    counts: dict[str, list[int]] = {w.name: [] for w in live}
-    for rnd in range(args.reps):
-        order = live[rnd % len(live) :] + live[: rnd % len(live)] if live else []
-        for w in order:
-            a = w.ask(ids=ids, text=PROMPT, mode="chat", tokens=args.tokens, force=True)
-            if "error" not in a:
-                rates[w.name].append(a["tps"])
-                ttfts[w.name].append(a["ttft"])
-                counts[w.name].append(a["tokens"])
-
-    same: dict[str, str] = {}
-    reference: list[list[int]] = []
-    if BASELINE in workers and not workers[BASELINE].error:
-        for text in EQUAL_PROMPTS:
-            a = workers[BASELINE].ask(
-                ids=_chat_ids(tokenizer, text), tokens=EQUAL_TOKENS, force=False
-            )
-            reference.append(_until_eos(a.get("ids") or []))
-    for w in live:
-        if w.name == ENGINE or not reference:
-            continue
-        diverged = []
-        for text, ref in zip(EQUAL_PROMPTS, reference, strict=True):
-            a = w.ask(ids=_chat_ids(tokenizer, text), tokens=EQUAL_TOKENS, force=False)
-            got = _until_eos(a.get("ids") or [])
-            if got != ref:
-                pairs = enumerate(zip(got, ref, strict=False))
-                at = next((i for i, (x, y) in pairs if x != y), min(len(got), len(ref)))
-                diverged.append(str(at))
-        same[w.name] = f"{5 - len(diverged)}/5" + (
-            f" (first diff at token {', '.join(diverged)})" if diverged else ""
-        )
-
-    med = {n: statistics.median(r) for n, r in rates.items() if r}
-    ttft = {n: statistics.median(t) for n, t in ttfts.items() if t}
-    ref_rate, ref_ttft = med.get(REFERENCE), ttft.get(REFERENCE)
     print()
-    head = ["candidate", "tokens/s", "TTFT ms", "/ llama.cpp", "greedy = fp32 (5 x 32 tokens)"]
+    print(f"llama.cpp C++ reference: {cpp_note}")
+    head = ["candidate", "tokens/s", "decode tokens/s", "TTFT ms", "decode / llama.cpp C++"]
     head += ["peak RSS MB", "convert", "note"]
     print("| " + " | ".join(head) + " |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("|" + " --- |" * len(head))
+    if cpp:
+        runs = ", ".join(f"{r:.0f}" for r in cpp["runs"])
+        print(
+            f"| llama.cpp C++ (llama-bench) | — | {cpp_rate:.1f} | — | 1.00 | — | — | runs {runs} |"
+        )
     for name in names:
         w = workers[name]
         if w.error or name not in med:
             why = w.error or "no run finished"
             print(f"| {name} | — | — | — | — | — | — | cannot run here: {why} |")
             continue
-        ratio = f"{med[name] / ref_rate:.2f}" if ref_rate else "—"
-        runs = ", ".join(f"{r:.0f}" for r in rates[name])
+        ratio = f"{dec[name] / cpp_rate:.2f}" if cpp_rate else "—"
+        runs = ", ".join(f"{a['tps']:.0f}" for a in answers[name])
         note = NOT_ELIGIBLE.get(name, "")
         note = f"runs {runs}" + (f"; not eligible: {note}" if note else "")
-        cells = [name, f"{med[name]:.1f}", f"{ttft[name] * 1000:.0f}", ratio]
-        cells += [same.get(name, "—"), f"{w.info.get('rss_mb', 0):.0f}", converted[name], note]
+        cells = [name, f"{med[name]:.1f}", f"{dec[name]:.1f}", f"{ttft[name] * 1000:.0f}", ratio]
+        cells += [f"{w.info.get('rss_mb', 0):.0f}", converted[name], note]
         print("| " + " | ".join(cells) + " |")
+
+    gate_names = [n for n in names if n != ENGINE]
+    fp32, gate = quality_gate(gate_names, hf, gguf, args.cache, args.threads)
+    gate[ENGINE] = gate.get(DEFAULT_BUILD, "its build was not measured")
     print()
-    print(f"tokens per run: { {n: c for n, c in counts.items()} }")
+    print(
+        f"quality gate on {QUALITY_TEXT.name}: {fp32.positions} positions; fp32 perplexity"
+        f" {fp32.perplexity:.1f}; pass = perplexity within {MAX_PERPLEXITY_RISE:.0%} of fp32"
+        f" and top-1 agreement >= {MIN_AGREEMENT:.0%}"
+    )
+    head = ["candidate", "perplexity", "vs fp32", "top-1 agreement with fp32", "mean KL vs fp32"]
+    head += ["gate", "tokens/s"]
+    print("| " + " | ".join(head) + " |")
+    print("|" + " --- |" * len(head))
+    print(f"| {BASELINE} (reference) | {fp32.perplexity:.1f} | — | 100 % | 0 | reference | — |")
+    for name in [*gate_names, ENGINE]:
+        got = gate.get(name)
+        speed = f"{med[name]:.1f}" if name in med else "—"
+        if got is None or isinstance(got, str):
+            print(f"| {name} | — | — | — | — | not measured: {got or 'no logits here'} | {speed} |")
+            continue
+        verdict = "passes" if got.passes else "fails"
+        cells = [name, f"{got.perplexity:.1f}", f"{got.perplexity_rise:+.1%}"]
+        cells += [f"{got.agreement:.1%}", f"{got.mean_kl:.4f}", verdict, speed]
+        print("| " + " | ".join(cells) + " |")
+    passing = [
+        n
+        for n in names
+        if n in med and n not in NOT_ELIGIBLE and n != ENGINE
+        and not isinstance(gate.get(n), str | None) and gate[n].passes
+    ]  # fmt: skip
+    if passing:
+        best = max(passing, key=lambda n: med[n])
+        print(f"fastest candidate that passes the gate: {best} ({med[best]:.1f} tokens/s)")
+    print()
+    print(f"tokens per run: { {n: [a['tokens'] for a in got] for n, got in answers.items()} }")
     print(f"machine load average after the runs: {os.getloadavg()[0]:.1f}")
-    raw = "onnxruntime-genai-int4"
-    if counts.get(ENGINE) and min(counts[ENGINE]) < args.tokens:
-        print(f"note: the engine ended some runs early (end of text): {counts[ENGINE]}")
-    if ENGINE in med and ref_ttft:
-        print(f"local engine / llama.cpp time to first token: {ttft[ENGINE] / ref_ttft:.2f}x")
-    if ENGINE in med and raw in med:
-        print(f"engine/generate tokens/s ratio: {med[ENGINE] / med[raw]:.2f}")
-    if ENGINE in med and ref_rate:
-        print(f"local engine / llama.cpp tokens/s ratio: {med[ENGINE] / ref_rate:.2f}")
-    for w in workers.values():
-        w.close()
+    print(f"bench time: {time.perf_counter() - began:.0f} s")
+    if answers.get(ENGINE) and min(a["tokens"] for a in answers[ENGINE]) < args.tokens:
+        print("note: the engine ended some runs early (end of text)")
+    if ENGINE in med and REFERENCE in ttft:
+        first = ttft[ENGINE] / ttft[REFERENCE]
+        print(f"local engine / llama-cpp-python time to first token: {first:.2f}x")
+    if ENGINE in dec and REFERENCE in dec:
+        print(
+            f"local engine / llama-cpp-python decode tokens/s: {dec[ENGINE] / dec[REFERENCE]:.2f}"
+        )
+    if REFERENCE in dec and cpp_rate:
+        loop = dec[REFERENCE] / cpp_rate
+        print(f"llama-cpp-python loop / llama.cpp C++ decode tokens/s: {loop:.2f}")
+    if ENGINE in med and DEFAULT_BUILD in med:
+        print(f"engine/generate tokens/s ratio: {med[ENGINE] / med[DEFAULT_BUILD]:.2f}")
+    default = gate.get(ENGINE)
+    if not isinstance(default, str | None):
+        print(f"default engine perplexity vs fp32: {default.perplexity_rise * 100:+.1f} %")
+    if ENGINE in dec and cpp_rate:
+        print(f"local engine / llama.cpp tokens/s ratio: {dec[ENGINE] / cpp_rate:.2f}")
 
 
 class _Failed:

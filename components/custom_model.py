@@ -10,7 +10,9 @@ from components.state import Ctx, update_plan
 from components.ui import md
 from planner.catalog import CatalogError
 from planner.domain import BusinessModel, first_error
-from planner.pipeline import AREAS
+from planner.scoring import (
+    AREAS,
+)
 
 FORM = "custom_model_form"
 

@@ -19,9 +19,11 @@ from components.plans.access import download_click, guarded
 from components.state import Ctx
 from planner import export
 from planner.catalog import Catalog
-from planner.coverage import CoverageReport
 from planner.domain import Plan
-from planner.naming import safe_filename
+from planner.files import safe_filename
+from planner.scoring import (
+    CoverageReport,
+)
 
 CACHE_ENTRIES, CACHE_TTL = 64, 3600
 

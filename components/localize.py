@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from planner.files import MAX_UPLOAD_BYTES
 from planner.i18n import t
-from planner.io import MAX_UPLOAD_BYTES
 
 _UPLOADER = '[data-testid="stFileUploaderDropzone"]'
 

@@ -8,12 +8,18 @@ from datetime import UTC, date, datetime
 import streamlit as st
 
 from components.settings import setting
-from components.state import Ctx
-from planner.coverage import percent
+from components.state import Ctx, is_read_only
 from planner.domain import Member, RatingMeta
 from planner.i18n import t
-from planner.invites import INVITE_DAYS, MAX_INVITE_DAYS
-from planner.ratings import SOURCE_KEYS, STALE_DAYS, fit_reliance, is_stale, member_ratings
+from planner.scoring import (
+    SOURCE_KEYS,
+    STALE_DAYS,
+    fit_reliance,
+    is_stale,
+    member_ratings,
+)
+from planner.scoring.coverage import percent
+from planner.store import INVITE_DAYS, MAX_INVITE_DAYS
 
 
 def _days(name: str, default: int, most: int) -> int:
@@ -77,7 +83,7 @@ def reliance_caption(ctx: Ctx) -> None:
         if reliance.resting <= 0:
             st.caption(ctx.t("overview_reliance_none", days=days))
             return
-        st.caption(
+        parts = [
             ctx.t(
                 "overview_reliance",
                 share=percent(reliance.share),
@@ -87,4 +93,11 @@ def reliance_caption(ctx: Ctx) -> None:
                 confirmed=percent(reliance.fit_confirmed),
                 days=days,
             )
+        ]
+        if reliance.unconfirmed == reliance.ratings:
+            parts.append(ctx.t("overview_reliance_why_none"))  # why the fit would be 0 %
+        # A share viewer cannot send links: tell them who can.
+        parts.append(
+            ctx.t("overview_reliance_todo_viewer" if is_read_only() else "overview_reliance_todo")
         )
+        st.caption(" ".join(parts))

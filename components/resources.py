@@ -11,7 +11,9 @@ from collections.abc import Mapping
 import streamlit as st
 
 from components.settings import secret
-from planner.textgen.config import TextgenConfig, load_config
+from planner.textgen.attention import EagerModelHolder
+from planner.textgen.config import TextgenConfig, load_config, resolve_model
+from planner.textgen.errors import TextgenError
 from planner.textgen.holder import ModelHolder
 from planner.textgen.run import Engine, SlotPool
 
@@ -28,31 +30,67 @@ def slot_pool(size: int, max_queue: int) -> SlotPool:
     return SlotPool(size, max_queue)
 
 
-@st.cache_resource(show_spinner=False)
-def model_holder(spec: str, config: TextgenConfig, engine: str) -> ModelHolder:
-    """The shared model for spec on a local engine (one of ENGINES).
+# Models a process keeps besides the configured ones (each 0.3-0.9 GB): a visitor who
+# tries other allowed models evicts the least recently used, whose memory goes back.
+MAX_OTHER_MODELS = 2
 
-    It loads in the background once started (start_model_load or the page)."""
+
+def model_holder(spec: str, config: TextgenConfig, engine: str) -> ModelHolder:
+    """The shared model for a resolved spec (resolve_model) on a local engine.
+
+    The configured model's holder is the one the server started; others live in a
+    bounded cache, keyed by the resolved spec, so a path typed two ways is one model."""
+    started = start_model_load()
+    if started is not None:
+        default = started[0]
+        if (spec, config, engine) == (default.spec, default.config, default.engine_name):
+            return default
+    return _other_model_holder(spec, config, engine)
+
+
+@st.cache_resource(show_spinner=False, max_entries=MAX_OTHER_MODELS)
+def _other_model_holder(spec: str, config: TextgenConfig, engine: str) -> ModelHolder:
     return ModelHolder(spec, config, slot_pool(config.max_concurrent, config.max_queue), engine)
 
 
-@st.cache_resource(show_spinner=False)
-def start_model_load() -> ModelHolder | None:
-    """Start loading the configured model, once per server process (app.py calls this).
+def attention_holder(spec: str, config: TextgenConfig) -> EagerModelHolder:
+    """The attention page's eager copy of a resolved spec: the configured model's is the
+    one the server started; others live in a bounded cache like the generation models."""
+    started = start_model_load()
+    if started is not None:
+        default = started[1]
+        if (spec, config) == (default.spec, default.config):
+            return default
+    return _other_attention_holder(spec, config)
 
-    The first script run of the process starts it, whichever page it shows, so the
-    model is ready (about a second from the warm cache) before anyone opens the
-    generation page. A bad configuration is left for that page to explain.
+
+@st.cache_resource(show_spinner=False, max_entries=MAX_OTHER_MODELS)
+def _other_attention_holder(spec: str, config: TextgenConfig) -> EagerModelHolder:
+    return EagerModelHolder(spec, config)
+
+
+@st.cache_resource(show_spinner=False)
+def start_model_load() -> tuple[ModelHolder, EagerModelHolder] | None:
+    """Start loading the configured model, once per server process (app.py calls this):
+    for generation on the configured engine, and the attention page's eager copy, both
+    in background threads from the disk cache.
+
+    The first script run of the process starts them, whichever page it shows, so both
+    are ready before anyone opens their pages. A bad configuration is left for those
+    pages to explain.
     """
     try:
         config = textgen_config()
-    except ValueError:
+        spec = resolve_model(config.model, config)
+    except (ValueError, TextgenError):
         return None
     if config.remote_only:  # generation runs on the model server: no local model here
         return None
-    holder = model_holder(config.model, config, config.engine)
-    holder.start()
-    return holder
+    pool = slot_pool(config.max_concurrent, config.max_queue)
+    holders = ModelHolder(spec, config, pool, config.engine), EagerModelHolder(spec, config)
+    for holder in holders:
+        holder.start()
+    return holders
 
 
 @st.cache_resource(show_spinner=False)

@@ -18,18 +18,18 @@ from planner.catalog import Catalog
 from planner.domain import MAX_NAME_LEN
 from planner.formatting import md
 from planner.i18n import t
-from planner.invites import (
+from planner.store import (
     MAX_NOTE_LEN,
     MAX_SUBMISSIONS,
     FormView,
     InvalidAssessment,
     InviteRefused,
     SelfAssessment,
+    Store,
     open_form,
     parse_assessment,
     submit,
 )
-from planner.store import Store
 
 QUERY = "invite"
 FORM = "selfassess_form"
@@ -58,8 +58,8 @@ def selfassess_route() -> None:
 
 
 def _refuse(lang: str) -> None:
-    # The share link's words: unknown, malformed, revoked, expired all look alike.
-    st.error(t("share_invalid", lang))
+    # One message: unknown, malformed, revoked and expired invites all look alike.
+    st.error(t("invite_invalid", lang))
     st.stop()
 
 

@@ -14,7 +14,7 @@ from components.team_editor import reset_editor
 from components.ui import md
 from planner.catalog import DATA_DIR, Catalog
 from planner.domain import Team
-from planner.io import FORMATS, TeamImportError, parse_team, read_team, team_to_bytes
+from planner.files import FORMATS, TeamImportError, parse_team, read_team, team_to_bytes
 
 
 def load_sample() -> None:

@@ -14,9 +14,12 @@ from components.provenance import member_status, stale_days, today
 from components.state import Ctx, update_plan
 from planner.catalog import Catalog
 from planner.domain import Team
+from planner.files import COST_COLUMN, TeamImportError, team_from_rows, team_rows
 from planner.formatting import md
-from planner.io import COST_COLUMN, TeamImportError, team_from_rows, team_rows
-from planner.ratings import carry_meta, stale_cells
+from planner.scoring import (
+    carry_meta,
+    stale_cells,
+)
 
 EDITOR = "team_editor"
 _BASE = "_team_editor_base"

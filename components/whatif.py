@@ -6,10 +6,17 @@ import streamlit as st
 
 from components.state import Ctx
 from components.ui import md
-from planner.coverage import EPS, CoverageReport, SkillCoverage, analyze, percent
 from planner.domain import Team
-from planner.hiring import hire_member
-from planner.risks import assess_risks, shortfall
+from planner.numbers import people, percent, points
+from planner.scoring import (
+    EPS,
+    CoverageReport,
+    SkillCoverage,
+    analyze,
+    assess_risks,
+    hire_member,
+    shortfall,
+)
 
 # Literal keys (tests find every key the code uses): risk -> (name, what it is about).
 _RISK_TEXT = {
@@ -105,14 +112,18 @@ def what_if(ctx: Ctx, report: CoverageReport) -> None:
         (cols[0], "fit", "kpi_fit"),
         (cols[1], "resilience", "kpi_resilience"),
     ):
-        change = round((after_s[key] - before_s[key]) * 100, 1)
-        # A zero change shows no arrow and no colour.
-        col.metric(ctx.t(label), percent(after_s[key]), f"{change:+.1f} pp" if change else None)
-    gap_change = round(after_s["gap"] - before_s["gap"], 1)
+        change = after_s[key] - before_s[key]
+        # A change too small to show shows no arrow and no colour.
+        col.metric(
+            ctx.t(label),
+            percent(after_s[key]),
+            points(change) if abs(change) >= 0.0005 else None,
+        )
+    gap_change = after_s["gap"] - before_s["gap"]
     cols[2].metric(
         ctx.t("kpi_gap_total"),
-        f"{after_s['gap']:.1f}",
-        f"{gap_change:+.1f}" if gap_change else None,
+        people(after_s["gap"]),
+        people(gap_change, signed=True) if abs(gap_change) >= 0.005 else None,
         delta_color="inverse",
     )
     for col, key, label in ((cols[3], "spof", "kpi_spof"), (cols[4], "uncovered", "kpi_uncovered")):

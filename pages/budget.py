@@ -6,6 +6,7 @@ from components.budget.compute import compute_section
 from components.budget.funding import funding_inputs, sync_inputs
 from components.budget.hires import hires_outcome, hires_section
 from components.budget.kpis import plan_summary, runway_section
+from components.budget.plan_sync import plan_changed_notice
 from components.budget.scenarios import scenario_section
 from components.budget.team_cost import team_cost
 from components.state import current_ctx, page_setup
@@ -20,6 +21,7 @@ funding_inputs(ctx)
 # The results stand above the hiring timeline but are drawn after it: an edit of
 # the timeline is applied during this run, and the results must include it.
 results = st.container()
+plan_changed_notice(ctx)
 hires_section(ctx)
 ctx = current_ctx()
 summary = plan_summary(ctx)

@@ -1,5 +1,7 @@
 """Coverage: where the team meets the model, where it falls short, whom to hire."""
 
+import math
+
 import streamlit as st
 
 from components.export import coverage_csv_download
@@ -10,9 +12,16 @@ from components.team_actions import start_actions
 from components.ui import md, show_chart
 from components.whatif import risk_panel, what_if
 from planner import charts
-from planner.coverage import analyze
-from planner.hiring import DEFAULT_LAMBDA, explain_step, plan_hires, small_gaps, team_after
-from planner.ratings import stale_cells
+from planner.numbers import people
+from planner.scoring import (
+    DEFAULT_LAMBDA,
+    analyze,
+    explain_step,
+    plan_hires,
+    small_gaps,
+    stale_cells,
+    team_after,
+)
 
 ctx = page_setup()
 st.title(ctx.t("coverage_title"))
@@ -34,7 +43,7 @@ with cols[1].container(key="resilience"):
         charts.percent(report.resilience),
         help=ctx.t("kpi_resilience_help"),
     )
-cols[2].metric(ctx.t("kpi_gap_total"), f"{sum(g.gap for g in gaps):.1f}")
+cols[2].metric(ctx.t("kpi_gap_total"), people(math.fsum(g.gap for g in gaps)))
 cols[3].metric(ctx.t("kpi_spof"), len(report.single_points_of_failure()))
 cols[4].metric(ctx.t("kpi_uncovered"), len(report.uncovered()))
 
@@ -65,8 +74,9 @@ if steps:
     show_chart(
         charts.hiring_plan(steps, report.fit, catalog.roles, catalog, ctx.lang), "hiring_plan", ctx
     )
-    # The same labels and number format as the chart's points.
-    st.dataframe(
+    # The same labels and number format as the chart's points. A static table wraps
+    # its cells: the "Why" sentences were cut in a scrolling data frame.
+    st.table(
         [
             {
                 ctx.t("col_role"): charts.hire_label(s, i, catalog.roles, ctx.lang),
@@ -77,7 +87,6 @@ if steps:
             for i, s in enumerate(steps, start=1)
         ],
         hide_index=True,
-        width="stretch",
     )
 else:
     st.success(ctx.t("hiring_none"))

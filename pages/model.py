@@ -8,7 +8,10 @@ from components.state import is_read_only, page_setup, update_plan
 from components.team_actions import start_actions
 from components.ui import md, show_chart
 from planner import charts
-from planner.coverage import percent, scores_by_model
+from planner.numbers import percent
+from planner.scoring import (
+    scores_by_model,
+)
 
 ctx = page_setup()
 read_only = is_read_only()

@@ -7,12 +7,16 @@ from components.roadmap import ready_verdict
 from components.state import page_setup
 from components.team_actions import start_actions
 from components.ui import md
-from planner.coverage import analyze, percent
-from planner.verdict import next_hire_verdict
+from planner.numbers import percent
+from planner.scoring import (
+    analyze,
+    next_hire_verdict,
+)
 
 ctx = page_setup()
 st.title(ctx.t("app_title"))
 st.markdown(ctx.t("overview_intro"))
+st.container(key="overview_article").caption(ctx.t("overview_article"))
 
 team = ctx.plan.team
 if len(team) == 0:

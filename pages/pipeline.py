@@ -7,9 +7,12 @@ from components.state import page_setup
 from components.team_actions import start_actions
 from components.ui import show_chart
 from planner import charts
-from planner.coverage import analyze, percent
-from planner.naming import safe_filename
-from planner.pipeline import build_pipeline, to_mermaid
+from planner.files import safe_filename
+from planner.scoring import (
+    build_pipeline,
+    to_mermaid,
+)
+from planner.scoring.coverage import GREEN, RED, analyze, percent
 
 # Status -> its words (each key a literal, so the strings test sees it used).
 STATUS_TEXT = {
@@ -34,6 +37,9 @@ if blocker := pipeline.blocker:
 else:
     st.success(ctx.t("pipeline_clear"))
 show_chart(charts.pipeline_diagram(pipeline, ctx.lang), "pipeline_diagram", ctx)
+# The legend names every condition of the one status rule (planner.coverage.skill_status).
+legend = ctx.t("pipeline_legend", red=percent(RED), green=percent(GREEN))
+st.container(key="pipeline_legend").caption(legend)
 
 st.dataframe(
     [

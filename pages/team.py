@@ -7,8 +7,7 @@ from components.plans.access import download_click, guarded
 from components.state import current_ctx, is_read_only, page_setup
 from components.team_actions import load_sample, upload_feedback, uploader
 from components.team_editor import team_editor
-from planner.io import FORMATS, MIME, team_to_bytes
-from planner.naming import safe_filename
+from planner.files import FORMATS, MIME, safe_filename, team_to_bytes
 
 CONFIRM_SAMPLE = "_team_sample_confirm"
 

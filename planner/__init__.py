@@ -14,15 +14,18 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from planner.catalog import load_business_models, load_catalog
-    from planner.coverage import CoverageReport, analyze
-    from planner.io import read_team
+    from planner.files import read_team
+    from planner.scoring import (
+        CoverageReport,
+        analyze,
+    )
 
 _PUBLIC = {
-    "read_team": "planner.io",
+    "read_team": "planner.files",
     "load_catalog": "planner.catalog",
     "load_business_models": "planner.catalog",
-    "analyze": "planner.coverage",
-    "CoverageReport": "planner.coverage",
+    "analyze": "planner.scoring",
+    "CoverageReport": "planner.scoring",
 }
 
 __all__ = ["CoverageReport", "analyze", "load_business_models", "load_catalog", "read_team"]

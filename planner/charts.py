@@ -11,17 +11,25 @@ from __future__ import annotations
 
 import html
 import math
+import textwrap
 from collections.abc import Collection
 
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from planner.catalog import Catalog, Role
-from planner.coverage import CoverageReport, percent
 from planner.domain import BusinessModel, Team, area_of
-from planner.hiring import PART_TIME_GAP, HireStep
 from planner.i18n import t
-from planner.pipeline import AREAS, Pipeline, Stage, stage_scores
+from planner.numbers import people, percent
+from planner.scoring import (
+    AREAS,
+    PART_TIME_GAP,
+    CoverageReport,
+    HireStep,
+    Pipeline,
+    Stage,
+    stage_scores,
+)
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, Arial, sans-serif"
 STATUS_FILL = {"green": "#c8e6c9", "amber": "#ffe0b2", "red": "#ffcdd2", "neutral": "#eceff1"}
@@ -80,7 +88,7 @@ def fit_comparison(
             marker_color=colours,
             text=[percent(fits[m]) for m in order],
             textposition="auto",
-            hovertemplate="%{y}: %{x:.1%}<extra></extra>",
+            hovertemplate="%{y}: %{text}<extra></extra>",
         )
     )
     if resilience is not None:
@@ -95,7 +103,7 @@ def fit_comparison(
                 ],
                 text=[percent(resilience[m]) for m in order],
                 textposition="auto",
-                hovertemplate="%{y}: %{x:.1%}<extra></extra>",
+                hovertemplate="%{y}: %{text}<extra></extra>",
             )
         )
         fig.update_layout(barmode="group")
@@ -126,7 +134,7 @@ def coverage_radar(report: CoverageReport, catalog: Catalog, lang: str) -> go.Fi
             theta=closed,
             name=t("radar_required", lang),
             line={"color": TARGET_COLOUR, "dash": "dash"},
-            hovertemplate="%{theta}: 100%<extra></extra>",
+            hovertemplate="%{theta}: " + t("radar_required", lang) + "<extra></extra>",
         )
     )
     fig.add_trace(
@@ -136,7 +144,8 @@ def coverage_radar(report: CoverageReport, catalog: Catalog, lang: str) -> go.Fi
             name=t("radar_team", lang),
             fill="toself",
             line={"color": TEAM_COLOUR},
-            hovertemplate="%{theta}: %{r:.0%}<extra></extra>",
+            customdata=[percent(v) for v in [*values, *values[:1]]],
+            hovertemplate="%{theta}: %{customdata}<extra></extra>",
         )
     )
     fig.add_trace(
@@ -145,7 +154,8 @@ def coverage_radar(report: CoverageReport, catalog: Catalog, lang: str) -> go.Fi
             theta=closed,
             name=t("label_resilience", lang),
             line={"color": RESILIENCE_COLOUR, "dash": "dot"},
-            hovertemplate="%{theta}: %{r:.0%}<extra></extra>",
+            customdata=[percent(v) for v in [*resilience, *resilience[:1]]],
+            hovertemplate="%{theta}: %{customdata}<extra></extra>",
         )
     )
     # Ticks along the diagonal, where no area name stands (areas sit at 0/90/180/270°).
@@ -160,7 +170,7 @@ def coverage_radar(report: CoverageReport, catalog: Catalog, lang: str) -> go.Fi
             }
         }
     )
-    title = t("chart_radar_title", lang, fit=f"{report.fit:.0%}")
+    title = t("chart_radar_title", lang, fit=percent(report.fit))
     _layout(fig, title, height=480)
     # Room for the area names around the circle; the legend goes below it.
     fig.update_layout(
@@ -248,12 +258,12 @@ def coverage_gaps(report: CoverageReport, catalog: Catalog, lang: str) -> go.Fig
             orientation="h",
             marker_color=[AREA_COLOURS.get(area_of(s), TEAM_COLOUR) for s in ids],
             text=[
-                f"{g.gap:.2f}" + (" · " + t("gap_part_time", lang) if g.gap < PART_TIME_GAP else "")
+                people(g.gap) + (" · " + t("gap_part_time", lang) if g.gap < PART_TIME_GAP else "")
                 for g in gaps
             ],
             textposition="auto",
-            customdata=[percent(g.coverage) for g in gaps],
-            hovertemplate="%{y}: %{x:.2f} (%{customdata})<extra></extra>",
+            customdata=[[people(g.gap), percent(g.coverage)] for g in gaps],
+            hovertemplate="%{y}: %{customdata[0]} (%{customdata[1]})<extra></extra>",
         )
     )
     fig.update_yaxes(autorange="reversed")
@@ -353,6 +363,16 @@ def _zoomed_range(values: list[float], min_span: float = 0.1) -> tuple[list[floa
     return [bottom, top], ticks
 
 
+def _changed_labels(values: list[float]) -> list[str]:
+    """Point labels in the table's format, only where the value changes: equal
+    neighbours would print "99.5%99.5%99.5%" into one another on a narrow screen
+    (the hover and the table still give every value)."""
+    return [
+        percent(v, 1) if i == 0 or percent(v, 1) != percent(values[i - 1], 1) else ""
+        for i, v in enumerate(values)
+    ]
+
+
 def hiring_plan(
     steps: list[HireStep], fit_now: float, roles: dict[str, Role], catalog: Catalog, lang: str
 ) -> go.Figure:
@@ -379,13 +399,14 @@ def hiring_plan(
                 y=values,
                 name=name,
                 mode="lines+markers+text",
-                text=[percent(v, 1) for v in values],
+                text=_changed_labels(values),
                 textposition="top center",
                 cliponaxis=False,
                 line={"color": colour, "shape": "hv"},
                 marker={"size": 10},
-                customdata=why,
-                hovertemplate=plain(name) + " · %{x}: %{y:.1%}<br>%{customdata}<extra></extra>",
+                customdata=[[percent(v, 1), w] for v, w in zip(values, why, strict=True)],
+                hovertemplate=plain(name)
+                + " · %{x}: %{customdata[0]}<br>%{customdata[1]}<extra></extra>",
             ),
             row=row,
             col=1,
@@ -401,14 +422,14 @@ def hiring_plan(
 # Pipeline layout: (x, y) per stage; the four areas stand in one column.
 _POSITIONS = {
     "market_research": (0.0, 0.55),
-    "team_building": (1.0, 0.55),
-    "research": (2.05, 1.18),
-    "data": (2.05, 0.76),
-    "product": (2.05, 0.34),
-    "market": (2.05, -0.08),
-    "innovation": (3.1, 0.55),
+    "team_building": (1.05, 0.55),
+    "research": (2.2, 1.18),
+    "data": (2.2, 0.76),
+    "product": (2.2, 0.34),
+    "market": (2.2, -0.08),
+    "innovation": (3.35, 0.55),
 }
-_BOX_W, _BOX_H = 0.45, 0.18
+_BOX_W, _BOX_H = 0.5, 0.19
 
 
 def _short(name: str, limit: int = 30) -> str:
@@ -416,28 +437,18 @@ def _short(name: str, limit: int = 30) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
-def _name_lines(names: list[str], width: int = 30) -> list[str]:
-    """Names packed into lines of at most `width` characters (one long name a line)."""
-    lines: list[str] = []
-    for name in names:
-        if lines and len(lines[-1]) + 2 + len(name) <= width:
-            lines[-1] += ", " + name
-        else:
-            lines.append(name)
-    return lines
-
-
 def _stage_label(stage: Stage, lang: str) -> str:
-    """Bold stage name, coverage and resilience, covering people two to a line,
-    blocking mark."""
-    lines = ["<b>" + plain(stage.label) + "</b>"]
+    """Bold stage name (wrapped), coverage and resilience on a line each, up to two
+    covering people a line each, blocking mark: short lines, so the text stays inside
+    its box on a phone-width chart too."""
+    lines = ["<b>" + plain(part) + "</b>" for part in textwrap.wrap(stage.label, 14)]
     if stage.coverage is not None:
-        lines.append(plain(stage_scores(stage, lang)))
+        # "76% covered · resilience 37%": one line in Mermaid, two in a narrow box.
+        lines += [plain(part) for part in stage_scores(stage, lang).split(" · ")]
     if stage.id != "team_building" and stage.people:
-        # Packed before escaping: widths count what the reader sees, not entities.
-        lines += [plain(line) for line in _name_lines([_short(n) for n in stage.people[:4]])]
-        if len(stage.people) > 4:
-            lines[-1] += f" +{len(stage.people) - 4}"
+        lines += [plain(_short(name, 16)) for name in stage.people[:2]]
+        if len(stage.people) > 2:
+            lines[-1] += f" +{len(stage.people) - 2}"
     if stage.blocking:
         lines.append("<b>" + plain(t("stage_blocking", lang)) + "</b>")
     return "<br>".join(lines)
@@ -481,11 +492,11 @@ def pipeline_diagram(pipeline: Pipeline, lang: str) -> go.Figure:
             y=y,
             text=_stage_label(stage, lang),
             showarrow=False,
-            font={"size": 11, "color": "#263238"},
+            font={"size": 10, "color": "#263238"},
             xref="x",
             yref="y",
         )
-    fig.update_xaxes(visible=False, range=[-0.5, 3.6], fixedrange=True)
+    fig.update_xaxes(visible=False, range=[-0.52, 3.87], fixedrange=True)
     fig.update_yaxes(visible=False, range=[-0.3, 1.4], fixedrange=True)
     title = t("chart_pipeline_title", lang)
     if pipeline.blocker:

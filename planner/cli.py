@@ -22,14 +22,20 @@ import os
 import sys
 from pathlib import Path
 
-from planner import budget_cli, charts, export
+from planner import charts, export, workspace_cli
+from planner.budget import cli as budget_cli
 from planner.catalog import Catalog, load_catalog
-from planner.coverage import scores_by_model
 from planner.domain import LANGS, Plan
-from planner.hiring import DEFAULT_LAMBDA, explain_step, plan_hires
+from planner.files import TeamImportError, parse_team
 from planner.i18n import t
-from planner.io import TeamImportError, parse_team
+from planner.numbers import people, percent
 from planner.roadmap import cli as roadmap_cli
+from planner.scoring import (
+    DEFAULT_LAMBDA,
+    explain_step,
+    plan_hires,
+    scores_by_model,
+)
 
 EXIT_OK, EXIT_INPUT, EXIT_RENDER = 0, 1, 3
 
@@ -170,23 +176,24 @@ def cmd_analyze(args: argparse.Namespace, catalog: Catalog) -> int:
     resilience = t("label_resilience", lang)
     print(f"{t('export_plan', lang)}: {plan.name}")
     print(f"{t('export_model', lang)}: {a.model.label(lang)} ({a.model.id})")
-    print(f"{t('export_fit', lang)}: {report.fit:.1%}")
-    print(f"{resilience}: {report.resilience:.1%}")
+    print(f"{t('export_fit', lang)}: {percent(report.fit, 1)}")
+    print(f"{resilience}: {percent(report.resilience, 1)}")
     for model_id, (fit, res) in sorted(scores.items(), key=lambda kv: -kv[1][0]):
-        print(f"  {a.models[model_id].label(lang)}: {fit:.1%} · {resilience} {res:.1%}")
+        label = a.models[model_id].label(lang)
+        print(f"  {label}: {percent(fit, 1)} · {resilience} {percent(res, 1)}")
     print(f"{t('export_section_coverage', lang)}:")
     for area_id, area in report.areas.items():
         if area.coverage is not None:
             print(
-                f"  {catalog.area_label(area_id, lang)}: {area.coverage:.0%}"
-                f" · {resilience} {area.resilience:.0%}"
+                f"  {catalog.area_label(area_id, lang)}: {percent(area.coverage)}"
+                f" · {resilience} {percent(area.resilience)}"
             )
     gaps = report.gaps()
     print(f"{t('export_section_gaps', lang)}:{'' if gaps else ' —'}")
     for g in gaps:
         flag = " !" if g.experts == 0 else ""
         print(
-            f"  {catalog.skill_label(g.skill_id, lang)}: {g.gap:.2f}"
+            f"  {catalog.skill_label(g.skill_id, lang)}: {people(g.gap)}"
             f" (experts {g.experts}/{g.experts_needed}){flag}"
         )
     print(f"{t('export_section_hiring', lang)}:{'' if steps else ' —'}")
@@ -257,6 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     budget_cli.add_commands(sub)  # compute, budget
     roadmap_cli.add_commands(sub)  # roadmap
+    workspace_cli.add_commands(sub)  # instance-link
     return parser
 
 

@@ -83,19 +83,15 @@ def check_levels(skills: dict[str, int]) -> None:
             raise ValueError(f"level {level} of {skill_id} is outside 0-5")
 
 
-class Member(BaseModel):
+class Person(BaseModel):
+    """Who someone is in a plan: a name, a role and an FTE share. A member and a
+    self-assessment (planner/store/assessment.py) validate them alike."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str = Field(min_length=1, max_length=MAX_NAME_LEN)
     role: str = Field(default="", max_length=MAX_NAME_LEN)
     fte: float = Field(default=1.0, gt=0, le=1)
-    skills: dict[str, int] = Field(default_factory=dict)
-    # What the member costs a month, all in (salary and on-costs); None: the role's mid band.
-    monthly_cost: float | None = Field(default=None, ge=0, le=MAX_MONEY, allow_inf_nan=False)
-    # Where each level came from and when it was last confirmed (skill id -> RatingMeta).
-    # None, or a skill missing here: the founder's rating, date unknown (every plan made
-    # before self-assessments existed); written only when set, so old plans stay as they were.
-    ratings_meta: dict[str, RatingMeta] | None = None
 
     @field_validator("name", "role")
     @classmethod
@@ -108,6 +104,16 @@ class Member(BaseModel):
         if not value:
             raise ValueError("name is empty")
         return value
+
+
+class Member(Person):
+    skills: dict[str, int] = Field(default_factory=dict)
+    # What the member costs a month, all in (salary and on-costs); None: the role's mid band.
+    monthly_cost: float | None = Field(default=None, ge=0, le=MAX_MONEY, allow_inf_nan=False)
+    # Where each level came from and when it was last confirmed (skill id -> RatingMeta).
+    # None, or a skill missing here: the founder's rating, date unknown (every plan made
+    # before self-assessments existed); written only when set, so old plans stay as they were.
+    ratings_meta: dict[str, RatingMeta] | None = None
 
     @field_validator("skills")
     @classmethod
@@ -233,6 +239,9 @@ class PlannedHire(BaseModel):
     weeks_to_hire: int = Field(default=8, ge=0, le=104)
     start_month: int | None = Field(default=None, ge=0, lt=HORIZON_MONTHS)  # None: earliest
     annual_salary: float | None = _money(default=None)  # overrides the band
+    # The share of a full-time person: a part-time step of the hiring plan is costed
+    # (and scored) by its share, never as a full-time salary.
+    fte: float = Field(default=1.0, gt=0, le=1, allow_inf_nan=False)
 
     @model_validator(mode="after")
     def _not_before_hired(self) -> PlannedHire:
@@ -335,6 +344,9 @@ class Finances(BaseModel):
     default_annual_salary: float | None = _money(default=None)  # None: mean of the mid bands
     hires: tuple[PlannedHire, ...] = Field(default=(), max_length=MAX_PLANNED_HIRES)
     monthly_budget: float | None = _money(default=None)  # for new hires, all in
+    # True while the hires are the hiring plan's ("Recommend hires"): the page then
+    # says when the plan changes, and the report costs the plan as it is now.
+    hires_follow_plan: bool = False
     compute: ComputeInputs | None = None  # None: the business model's default profile
     scenarios: tuple[Scenario, ...] = Field(default=(), max_length=MAX_SCENARIOS)
 

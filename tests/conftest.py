@@ -10,7 +10,7 @@ import pytest
 
 from planner.catalog import Catalog, load_catalog
 from planner.domain import Team
-from planner.io import read_team
+from planner.files import read_team
 
 pytest_plugins = [
     "tests.support.browser",

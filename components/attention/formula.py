@@ -11,7 +11,7 @@ import streamlit as st
 from components.state import Ctx
 from components.ui import md, show_chart
 from planner.textgen.attention import Capture, formula
-from planner.textgen.attention_figures import attn_formula
+from planner.textgen.attention.figures import attn_formula
 
 DIMS = 8  # vector dimensions the formula shows
 STEP_TABS = (

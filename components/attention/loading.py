@@ -1,25 +1,27 @@
 """Model loading and the forward pass for the attention page.
 
 The page's state (widget values kept across pages), the eager model shared by every
-session (st.cache_resource, loading in the background), and the capture of one
-forward pass from planner.textgen.attention, kept in this session for the current
-model and text. torch loads in the model's loading thread only.
+session (components.resources: the configured model's starts loading with the server,
+others in a bounded cache; the model field goes through the same picker and resolver
+as the generation page's), and the capture of one forward pass from
+planner.textgen.attention, kept in this session for the current model and text. torch
+loads in the model's loading thread only.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from components.generation.backend import SOURCES
+from components.generation.backend import SOURCES, model_picker
 from components.generation.session import message
-from components.resources import textgen_config
+from components.resources import attention_holder, textgen_config
 from components.state import Ctx
 from components.ui import md
 from planner.domain import LANGS
 from planner.formatting import md_params
 from planner.i18n import t
 from planner.textgen.attention import MAX_TOKENS, Capture, EagerModelHolder
-from planner.textgen.config import EMBEDDED, TextgenConfig
+from planner.textgen.config import EMBEDDED, TextgenConfig, resolve_model
 from planner.textgen.errors import TextgenError
 
 CAPTURE = "attn_capture"  # {"spec", "text", "capture"} of the last forward pass
@@ -28,13 +30,6 @@ BACKEND_SEEN = "attn_backend_seen"  # the generate page's backend choice, rememb
 # widgets a run did not draw, so a plain copy (SAVED) puts them back on return.
 SAVED = "attn_saved"
 KEPT = ("attn_model", "attn_text", "attn_layer", "attn_head", "attn_merge", "attn_sink")
-
-
-@st.cache_resource(show_spinner=False)
-def attention_model(spec: str, config: TextgenConfig) -> EagerModelHolder:
-    """This view's copy of spec, with eager attention, shared read-only by every session;
-    it loads in the background on first use."""
-    return EagerModelHolder(spec, config)
 
 
 def config(ctx: Ctx) -> TextgenConfig | None:
@@ -58,6 +53,9 @@ def init_state(ctx: Ctx, cfg: TextgenConfig) -> None:
         state["attn_text"] = ctx.t("attn_default_text")
     gen_model = state.get("gen_model")
     state.setdefault("attn_model", gen_model if isinstance(gen_model, str) else cfg.model)
+    # The built-in model is the empty field, named by its placeholder: never the raw id.
+    if cfg.free_model_field and (state["attn_model"] or "").strip() == EMBEDDED:
+        state["attn_model"] = ""
     state.setdefault("attn_text", ctx.t("attn_default_text"))
     state.setdefault("attn_layer", 0)
     state.setdefault("attn_head", 0)
@@ -82,13 +80,18 @@ def _show_loading(ctx: Ctx, holder: EagerModelHolder) -> bool:
     if not holder.failed:
         with st.status(ctx.t("attn_loading", model=md(holder.spec)), expanded=True) as status:
             shown = 0
+            left = st.empty()
             while True:
                 finished = holder.wait(0.25)
                 for key, params in holder.lines[shown:]:
                     status.write(_line(ctx, key, params))
                 shown = len(holder.lines)
                 if finished:
+                    left.empty()
                     break
+                if (eta := holder.eta_s()) is not None:
+                    key = "gen_load_eta" if eta[1] else "gen_load_eta_typical"
+                    left.caption(ctx.t(key, seconds=f"{max(1, round(eta[0]))}"))
             if holder.error is None:
                 lm = holder.model.lm
                 status.update(
@@ -116,9 +119,13 @@ def _line(ctx: Ctx, key: str, params: dict) -> str:
 
 def model_holder(ctx: Ctx, cfg: TextgenConfig) -> EagerModelHolder | None:
     """The eager model of the chosen spec, loaded (with progress) or None with a message."""
-    st.text_input(ctx.t("attn_model_label"), key="attn_model", help=ctx.t("attn_model_help"))
-    spec = (st.session_state["attn_model"] or "").strip() or EMBEDDED
-    holder = attention_model(spec, cfg)
+    model_picker(ctx, cfg, "attn_model")
+    try:
+        spec = resolve_model(st.session_state.get("attn_model") or "", cfg)
+    except TextgenError as exc:
+        st.error(message(ctx, exc))
+        return None
+    holder = attention_holder(spec, cfg)
     was_ready = holder.ready
     if not _show_loading(ctx, holder):
         return None

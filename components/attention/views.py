@@ -17,7 +17,7 @@ from components.export import chart_export_controls
 from components.state import Ctx
 from components.ui import md, show_chart
 from planner.textgen.attention import Capture, recompute_head, split_units, view
-from planner.textgen.attention_figures import attn_grid, attn_heatmap, grid_cell
+from planner.textgen.attention.figures import attn_grid, attn_heatmap, grid_cell
 
 
 def token_notes(ctx: Ctx, cap: Capture) -> None:

@@ -27,7 +27,7 @@ from components.budget.fields import Field, View, apply, on_change, show_error, 
 from components.state import Ctx, is_read_only
 from planner import budget
 from planner.budget import BudgetSummary
-from planner.budget_charts import compute_rows
+from planner.budget.charts import compute_rows
 from planner.domain import MARKETS, TrainingInputs
 from planner.formatting import md
 
@@ -46,6 +46,15 @@ PROFILE_KEYS = {
     "product": "budget_profile_product",
     "platform": "budget_profile_platform",
 }
+
+
+def _use_default(market: str, model_id: str) -> None:
+    """The founder chooses the suggested profile as it is: from now on it is counted."""
+
+    def change(data: dict) -> None:
+        data["compute"] = budget.default_compute(model_id, market).model_dump()
+
+    apply(change, "compute_use", View(market, model_id))
 
 
 def _reset(market: str, model_id: str) -> None:
@@ -74,6 +83,14 @@ def compute_section(ctx: Ctx, summary: BudgetSummary) -> None:
             profile=ctx.t(PROFILE_KEYS.get(ctx.model.id, "budget_profile_product")),
         )
     )
+    if default and not is_read_only():
+        st.button(
+            ctx.t("budget_compute_use"),
+            key="compute_use",
+            on_click=_use_default,
+            args=(v.market, v.model_id),
+            icon=":material/add_task:",
+        )
     if not default and not is_read_only():
         st.button(
             ctx.t("budget_compute_reset"),

@@ -11,7 +11,7 @@ from components.budget.fields import View, apply, on_change, show_error, view
 from components.budget.finance_fields import LIMIT
 from components.state import Ctx, catalog, current_ctx, current_plan, is_read_only
 from planner import budget
-from planner.budget import BudgetInputError, BudgetSummary, format_money, parse_amount
+from planner.budget.summary import BudgetInputError, BudgetSummary, format_money, parse_amount
 from planner.domain import (
     BANDS,
     HORIZON_MONTHS,
@@ -21,10 +21,11 @@ from planner.domain import (
     first_error,
 )
 from planner.i18n import t
+from planner.numbers import percent
 
 HIRES = "budget_hires"
 _HIRES_BASE = "_budget_hires_base"
-_FLASH = "_budget_flash"
+FLASH = "_budget_flash"
 
 BAND_KEYS = {"low": "budget_band_low", "mid": "budget_band_mid", "high": "budget_band_high"}
 
@@ -43,10 +44,11 @@ def _hires_frame(ctx: Ctx) -> pd.DataFrame:
             "weeks": h.weeks_to_hire,
             "start": None if h.start_month is None else h.start_month + 1,
             "salary": h.annual_salary,
+            "fte": h.fte,
         }
         for h in ctx.plan.finances.hires
     ]
-    frame = pd.DataFrame(rows, columns=["role", "band", "weeks", "start", "salary"])
+    frame = pd.DataFrame(rows, columns=["role", "band", "weeks", "start", "salary", "fte"])
     return frame.astype(
         {
             "role": "string",
@@ -54,6 +56,7 @@ def _hires_frame(ctx: Ctx) -> pd.DataFrame:
             "weeks": "Int64",
             "start": "Int64",
             "salary": "Float64",
+            "fte": "Float64",
         }
     )
 
@@ -69,11 +72,12 @@ def _row_to_hire(row: dict, number: int, lang: str, roles, label_to_id: dict) ->
         raise BudgetInputError("budget_err_role", row=number, value=role_text[:40] or "—")
     band_text = str(_cell(row.get("band")) or "mid")
     band = next((b for b in BANDS if band_text in (b, _band_label(b, lang))), "mid")
-    weeks, start, salary = (_cell(row.get(k)) for k in ("weeks", "start", "salary"))
+    weeks, start, salary, fte = (_cell(row.get(k)) for k in ("weeks", "start", "salary", "fte"))
     hire: dict = {
         "role": role_id,
         "band": band,
         "weeks_to_hire": roles[role_id].weeks_to_hire if weeks is None else int(weeks),
+        "fte": 1.0 if fte is None else float(fte),
     }
     if start is not None:
         if not 1 <= int(start) <= HORIZON_MONTHS:
@@ -118,16 +122,17 @@ def _recommend(market: str, model_id: str, lang: str) -> None:
         ctx.plan.team, ctx.model, catalog().roles, basis, fin.monthly_budget, band
     )
     if not picks:
-        st.session_state[_FLASH] = ("info", t("budget_recommend_none", lang))
+        st.session_state[FLASH] = ("info", t("budget_recommend_none", lang))
         return
     hires = budget.hires_from(picks, catalog().roles, band)
 
     def change(data: dict) -> None:
         data["hires"] = [h.model_dump() for h in hires]
+        data["hires_follow_plan"] = True
 
     if apply(change, HIRES, View(market, model_id)):
         total = sum(p.monthly_cost for p in picks)
-        st.session_state[_FLASH] = (
+        st.session_state[FLASH] = (
             "success",
             t("budget_recommend_done", lang, count=len(picks), cost=format_money(total, market)),
         )
@@ -168,7 +173,7 @@ def hires_section(ctx: Ctx) -> None:
             icon=":material/auto_awesome:",
         )
         show_error(LIMIT)
-    if flash := st.session_state.pop(_FLASH, None):
+    if flash := st.session_state.pop(FLASH, None):
         getattr(st, flash[0])(flash[1])
     if _HIRES_BASE not in st.session_state or not _pending(HIRES):
         st.session_state[_HIRES_BASE] = _hires_frame(ctx)
@@ -180,6 +185,7 @@ def hires_section(ctx: Ctx) -> None:
         disabled=read_only,
         hide_index=True,
         width="stretch",
+        placeholder=ctx.t("budget_cell_auto"),  # an empty start or salary is chosen for you
         column_config={
             "role": st.column_config.SelectboxColumn(
                 ctx.t("budget_col_role"), options=[r.label(ctx.lang) for r in roles], required=True
@@ -206,6 +212,15 @@ def hires_section(ctx: Ctx) -> None:
                 min_value=0,
                 format="%.0f",
             ),
+            "fte": st.column_config.NumberColumn(
+                ctx.t("budget_col_fte"),
+                help=ctx.t("budget_col_fte_help"),
+                min_value=0.05,
+                max_value=1.0,
+                step=0.05,
+                default=1.0,
+                format="%.2f",
+            ),
         },
     )
     if read_only or not _pending(HIRES):
@@ -223,6 +238,7 @@ def hires_section(ctx: Ctx) -> None:
             for i, row in enumerate(rows, start=1)
             if any(_cell(row.get(k)) is not None for k in ("role", "start", "salary"))
         ]
+        data["hires_follow_plan"] = False  # hand-picked now: the founder's, not the plan's
 
     apply(change, HIRES, v)
     show_error(HIRES)
@@ -242,6 +258,7 @@ def hires_outcome(ctx: Ctx, summary: BudgetSummary) -> None:
                         if h.role in ctx.catalog.roles
                         else h.role,
                         ctx.t("budget_col_starts"): budget.month_label(summary.start, h.start),
+                        ctx.t("budget_col_fte"): f"{h.fte:g}",
                         ctx.t("budget_col_monthly", currency=MARKETS[market]): format_money(
                             basis.hire_monthly(h), market
                         ),
@@ -254,10 +271,10 @@ def hires_outcome(ctx: Ctx, summary: BudgetSummary) -> None:
     st.caption(
         ctx.t(
             "budget_hires_effect",
-            fit_before=f"{summary.today.fit:.1%}",
-            fit=f"{summary.plan.fit:.1%}",
-            res_before=f"{summary.today.resilience:.1%}",
-            res=f"{summary.plan.resilience:.1%}",
+            fit_before=percent(summary.today.fit, 1),
+            fit=percent(summary.plan.fit, 1),
+            res_before=percent(summary.today.resilience, 1),
+            res=percent(summary.plan.resilience, 1),
             cost=format_money(summary.plan.hires_monthly, market),
         )
     )

@@ -7,8 +7,9 @@ import streamlit as st
 from components.state import Ctx
 from components.ui import show_chart
 from planner import budget
-from planner.budget import BudgetSummary, format_money
-from planner.budget_charts import kpi_rows, runway_chart, runway_text
+from planner.budget.charts import kpi_rows, runway_chart, runway_text
+from planner.budget.summary import BudgetSummary, format_money
+from planner.numbers import months
 
 
 def plan_summary(ctx: Ctx) -> BudgetSummary:
@@ -17,6 +18,19 @@ def plan_summary(ctx: Ctx) -> BudgetSummary:
 
 def runway_section(ctx: Ctx, summary: BudgetSummary) -> None:
     market, horizon = summary.market, summary.plan.projection.months
+    if not summary.cash_entered:
+        # No cash yet: say what to enter, not a runway of 0 and a month cash "runs out".
+        cols = st.columns(2)
+        cols[0].metric(
+            ctx.t("budget_kpi_burn"),
+            format_money(summary.burn_today, market),
+            help=ctx.t("budget_kpi_burn_help"),
+        )
+        cols[1].metric(ctx.t("budget_kpi_burn_plan"), format_money(summary.burn_plan, market))
+        st.container(key="budget_enter_cash").info(
+            ctx.t("budget_enter_cash"), icon=":material/savings:"
+        )
+        return
     cols = st.columns(5)
     cols[0].metric(
         ctx.t("budget_kpi_burn"),
@@ -32,8 +46,9 @@ def runway_section(ctx: Ctx, summary: BudgetSummary) -> None:
     if summary.today.projection.runway is not None or summary.plan.projection.runway is not None:
         today = summary.today.projection.runway or horizon
         plan = summary.plan.projection.runway or horizon
-        change = round(plan - today, 1)
-        delta = f"{change:+.1f}" if change else None  # no change: no arrow, no colour
+        change = plan - today
+        # A change too small to show: no arrow, no colour.
+        delta = ("+" if change > 0 else "") + months(change) if abs(change) >= 0.05 else None
     cols[2].metric(
         ctx.t("budget_kpi_runway_plan"),
         runway_text(summary.plan.projection.runway, horizon, ctx.lang),

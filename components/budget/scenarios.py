@@ -10,7 +10,7 @@ from components.budget.hires import reset_hires_editor
 from components.state import Ctx, is_read_only
 from components.ui import md, show_chart
 from planner import budget
-from planner.budget_charts import scenario_compare, scenario_rows
+from planner.budget.charts import scenario_compare, scenario_rows
 from planner.domain import MAX_SCENARIOS, Finances
 
 NAME = "scenario_name"

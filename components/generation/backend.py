@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.generation.session import message
+from components.generation.session import english_only_model, message, quality_line
 from components.resources import model_holder, model_server_down, remote_engine, textgen_config
 from components.state import Ctx
 from planner.textgen.config import (
@@ -24,7 +24,7 @@ from planner.textgen.errors import TextgenError
 from planner.textgen.holder import ModelHolder
 from planner.textgen.run import Engine
 
-__all__ = ["backend_section", "textgen_config"]
+__all__ = ["backend_section", "model_picker", "textgen_config"]
 
 PROGRESS_REFRESH_S = 0.5
 SOURCES = {
@@ -67,6 +67,9 @@ def _watch(ctx: Ctx, holder: ModelHolder) -> bool:
     holder.start()
     if holder.ready:
         st.caption(_loaded_line(ctx, holder))
+        backend = holder.engine.backend
+        if line := quality_line(ctx, backend.engine, getattr(backend, "precision", None)):
+            st.caption(line)
         return True
     if not holder.failed:
         _progress(ctx, holder)
@@ -95,19 +98,26 @@ def _local_holder(ctx: Ctx, config: TextgenConfig, engine: str) -> tuple[ModelHo
     return fallback, _watch(ctx, fallback)
 
 
-def _model_picker(ctx: Ctx, config: TextgenConfig) -> None:
-    """A free field where the operator is the user (make run); elsewhere a choice among
-    the embedded model and the folders the operator allowed."""
+def model_picker(ctx: Ctx, config: TextgenConfig, key: str = "gen_model") -> None:
+    """Every model field (this page's, the attention page's): a free field where the
+    operator is the user (make run); elsewhere a choice among the embedded model and the
+    folders the operator allowed. What it holds goes through resolve_model."""
     if config.free_model_field:
-        st.text_input(ctx.t("gen_model_label"), key="gen_model", help=ctx.t("gen_model_help"))
+        # Empty means the built-in model, named by the placeholder (never the raw id).
+        st.text_input(
+            ctx.t("gen_model_label"),
+            key=key,
+            help=ctx.t("gen_model_help"),
+            placeholder=ctx.t("gen_model_embedded"),
+        )
         return
     choices = allowed_models(config)
-    if st.session_state.get("gen_model") not in choices:
-        st.session_state["gen_model"] = EMBEDDED
+    if st.session_state.get(key) not in choices:
+        st.session_state[key] = EMBEDDED
     st.selectbox(
         ctx.t("gen_model_label"),
         choices,
-        key="gen_model",
+        key=key,
         format_func=lambda m: ctx.t("gen_model_embedded") if m == EMBEDDED else m,
         help=ctx.t("gen_model_help_hosted"),
     )
@@ -165,10 +175,10 @@ def backend_section(ctx: Ctx, config: TextgenConfig) -> tuple[Engine | None, Mod
     if backend == "local":
         left, right = st.columns([3, 2])
         with left:
-            _model_picker(ctx, config)
+            model_picker(ctx, config)
         with right:
             engine = _engine_picker(ctx)
-        if ctx.lang == "zh" and st.session_state.get("gen_model") in ("", EMBEDDED):
+        if ctx.lang != "en" and english_only_model(config):
             st.caption(ctx.t("gen_zh_note"))
         holder, ready = _local_holder(ctx, config, engine)
         if ready and holder.engine_used != engine:

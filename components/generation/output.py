@@ -7,7 +7,13 @@ from datetime import datetime
 
 import streamlit as st
 
-from components.generation.session import HISTORY, HISTORY_SIZE, current_run, message
+from components.generation.session import (
+    HISTORY,
+    HISTORY_SIZE,
+    current_run,
+    message,
+    quality_line,
+)
 from components.state import Ctx
 from planner.formatting import md, md_params
 from planner.textgen.run import GenerationRun
@@ -68,6 +74,8 @@ def _metrics(ctx: Ctx, run: GenerationRun) -> None:
         st.caption(
             ctx.t("gen_m_backend", backend=m.backend, model=m.model, queued=f"{m.queued_s:.2f}")
         )
+        if line := quality_line(ctx, run.engine, run.precision):
+            st.caption(line)
 
 
 def _downloads(ctx: Ctx, run: GenerationRun, card: dict) -> None:

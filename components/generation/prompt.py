@@ -35,7 +35,7 @@ def prompt_section(ctx: Ctx, config: TextgenConfig) -> None:
         format_func=lambda kind: ctx.t(PRESET_LABELS[kind]),
     )
     right.button(
-        ctx.t("gen_preset_apply"), key="gen_preset_apply", on_click=apply_preset, args=(ctx,)
+        ctx.t("gen_preset_apply"), key="gen_preset_apply", on_click=apply_preset, args=(ctx, config)
     )
     st.radio(
         ctx.t("gen_mode_label"),

@@ -15,9 +15,10 @@ import streamlit as st
 
 from components.state import Ctx
 from planner.formatting import md, md_params
-from planner.textgen.config import ENGINES, TextgenConfig
+from planner.textgen.config import EMBEDDED, ENGINES, TextgenConfig
 from planner.textgen.errors import TextgenError
 from planner.textgen.presets import PRESETS, preset
+from planner.textgen.quality import measured_rise
 from planner.textgen.run import GenerationRun
 from planner.textgen.runcard import request_from_card
 from planner.textgen.settings import RANGES, GenRequest, GenSettings, parse_stop, stop_text
@@ -84,8 +85,23 @@ def init_state(ctx: Ctx, config: TextgenConfig) -> None:
     state.setdefault(HISTORY, [])
     if "gen_prompt" not in state:
         state["gen_system"], state["gen_prompt"] = preset(
-            PRESETS[0], ctx.plan, ctx.catalog, ctx.model, ctx.lang
+            PRESETS[0], ctx.plan, ctx.catalog, ctx.model, prompt_lang(ctx, config)
         )
+
+
+def english_only_model(config: TextgenConfig) -> bool:
+    """True when runs go to the embedded model, which was trained on English text only:
+    asked in Chinese it writes unrelated English (seen: a letter to "Rajja" about a
+    monthly report). A server's model, or an operator's folder, may read Chinese."""
+    state = st.session_state
+    backend = state.get("gen_backend") or ("remote" if config.remote_only else "local")
+    return backend != "remote" and state.get("gen_model") in (None, "", EMBEDDED)
+
+
+def prompt_lang(ctx: Ctx, config: TextgenConfig) -> str:
+    """The language presets write in: English for the English-only embedded model (the
+    page's note says why), else the page's language."""
+    return "en" if english_only_model(config) else ctx.lang
 
 
 def show_notices(ctx: Ctx) -> None:
@@ -94,9 +110,9 @@ def show_notices(ctx: Ctx) -> None:
         getattr(st, kind)(ctx.t(key, **md_params(params)))
 
 
-def apply_preset(ctx: Ctx) -> None:
+def apply_preset(ctx: Ctx, config: TextgenConfig) -> None:
     system, prompt = preset(
-        st.session_state["gen_preset"], ctx.plan, ctx.catalog, ctx.model, ctx.lang
+        st.session_state["gen_preset"], ctx.plan, ctx.catalog, ctx.model, prompt_lang(ctx, config)
     )
     st.session_state.update(gen_system=system, gen_prompt=prompt, gen_mode="chat")
 
@@ -160,3 +176,20 @@ def current_run() -> GenerationRun | None:
 def stop_current() -> None:
     if (run := current_run()) is not None:
         run.stop()
+
+
+ENGINE_NAMES = {"onnx": "ONNX Runtime GenAI", "transformers": "transformers"}
+
+
+def quality_line(ctx: Ctx, engine: str, precision: str | None) -> str | None:
+    """What quality the founder is looking at: the engine, its weights and their measured
+    perplexity against fp32 (None for a server, whose weights are not ours to measure)."""
+    if precision is None:
+        return None
+    name = ENGINE_NAMES.get(engine, engine)
+    rise = measured_rise(engine, precision)
+    if rise is None:
+        return ctx.t("gen_quality_unmeasured", engine=name, precision=precision)
+    if rise == 0:
+        return ctx.t("gen_quality_reference", engine=name, precision=precision)
+    return ctx.t("gen_quality", engine=name, precision=precision, rise=f"{rise * 100:+.1f} %")

@@ -22,8 +22,12 @@ from components.plans.config import STORE_ERRORS, get_store, owner_id, problem
 from components.plans.session import DB_ERROR, ID
 from components.provenance import invite_days
 from components.state import Ctx, is_read_only
-from planner.invites import list_invites, pending_proposals, proposal_status
-from planner.store import PlanNotFound
+from planner.store import (
+    PlanNotFound,
+    list_invites,
+    pending_proposals,
+    proposal_status,
+)
 
 __all__ = ["invites_section"]
 

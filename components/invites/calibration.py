@@ -22,18 +22,19 @@ from components.ui import show_chart
 from planner.catalog import Catalog
 from planner.domain import Member, Team
 from planner.formatting import md
-from planner.invite_charts import calibration_heatmap
-from planner.invites import (
+from planner.invites.charts import calibration_heatmap
+from planner.store import (
     FTE_FIELD,
     AlreadyDecided,
     ClaimUnconfirmed,
     Proposal,
+    StaleVersion,
+    Store,
     claimed_member,
     decide,
     find_member,
     proposal_diff,
 )
-from planner.store import StaleVersion, Store
 
 # -- actions (widget callbacks, run through `call` with the store and the owner)
 

@@ -15,17 +15,17 @@ from components.provenance import invite_days
 from components.state import Ctx
 from planner.domain import LANGS
 from planner.formatting import md
-from planner.invites import (
+from planner.store import (
     ACCEPTED,
     MAX_TITLE_LEN,
     PENDING,
     REJECTED,
     Invite,
     MemberNotFound,
+    Store,
     create_invite,
     revoke_invite,
 )
-from planner.store import Store
 
 NEW_INVITE = "_invites_new"  # (plan id, invite id, token, lang): the link just made, shown once
 OPEN = ""  # the member picker's value for an open link

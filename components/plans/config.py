@@ -13,15 +13,16 @@ Whose plans a session edits (`owner_id`):
 from __future__ import annotations
 
 import logging
-import os
-from pathlib import Path
+from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
 
 import sqlalchemy as sa
 import streamlit as st
 
 from components.settings import secret, setting
-from planner.store import INSTANCE_OWNER, Store, StoreError, sqlite_url
+from planner.store import INSTANCE_OWNER, Store, StoreError
+from planner.store.cleanup import purge_unused_workspaces, unused_days
+from planner.workspace_cli import default_database_url
 
 # What a store call may raise when the database is unreachable or refuses.
 STORE_ERRORS = (StoreError, sa.exc.SQLAlchemyError, OSError)
@@ -34,10 +35,7 @@ _TRUE = {"1", "true", "yes", "on"}
 
 def database_url() -> str:
     """PLANNER_DATABASE_URL (env, then secrets), else SQLite in PLANNER_DATA_DIR."""
-    if url := setting("PLANNER_DATABASE_URL"):
-        return url
-    data_dir = Path(os.environ.get("PLANNER_DATA_DIR") or "var")
-    return sqlite_url(data_dir / "planner.db")
+    return setting("PLANNER_DATABASE_URL") or default_database_url()
 
 
 @st.cache_resource(show_spinner=False)
@@ -47,22 +45,28 @@ def _open_store(url: str) -> Store:
     store = Store(url)
     store.purge_deleted()  # plans deleted longer ago than the undo window
     if private_workspaces():
+        _purge_unused_workspaces(store)
         _announce_instance_workspace(store)
     return store
 
 
+def _purge_unused_workspaces(store: Store) -> None:
+    """Visits that never changed anything leave a workspace and an empty plan:
+    removed after PLANNER_UNUSED_WORKSPACE_DAYS (default 30; 0 keeps them)."""
+    days = unused_days(setting("PLANNER_UNUSED_WORKSPACE_DAYS"))
+    if days and (removed := purge_unused_workspaces(store, timedelta(days=days))):
+        _log.info("removed %d workspaces unused for %d days", removed, days)
+
+
 def _announce_instance_workspace(store: Store) -> None:
     """Plans made while this instance was one shared workspace stay reachable in
-    private mode through the instance's workspace link, logged here the one time
-    it exists (only its hash is stored). PLANNER_ROTATE_INSTANCE_LINK=1 replaces a
-    lost one at the next start."""
-    rotate = _flag(setting("PLANNER_ROTATE_INSTANCE_LINK"))
-    token = store.instance_workspace(rotate=rotate)
-    if token is not None:
+    private mode through the instance workspace link. The link is a capability, so
+    the log only says how the operator gets it (printed to their terminal, once)."""
+    if store.legacy_plans_unclaimed():
         _log.warning(
-            "Plans made before private workspaces (the old shared workspace) are now "
-            "reachable only through this link; it is shown once, keep it: %s",
-            workspace_url(token),
+            "Plans made before private workspaces (the old shared workspace) are kept. "
+            "To open them, run `python -m planner instance-link` on this machine: it "
+            "prints their link once (see docs/deploy.md)."
         )
 
 

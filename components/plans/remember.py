@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from planner.tokens import is_token_shaped
+from planner.store import is_token_shaped
 
 COOKIE = "planner_ws"
 MAX_AGE_S = 400 * 24 * 3600  # the longest lifetime browsers grant a cookie

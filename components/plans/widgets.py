@@ -13,8 +13,8 @@ from components.plans.config import auth_configured, owner_id
 from components.plans.workspace import call_as_own
 from components.state import current_plan
 from planner.domain import plan_to_json
+from planner.files import safe_filename
 from planner.i18n import t
-from planner.naming import safe_filename
 
 
 def when(moment: datetime) -> str:

@@ -78,7 +78,7 @@ def actions_editor(ctx: Ctx, section: RoadmapSection) -> None:
     rows = section.actions
     if not rows:
         st.info(ctx.t("roadmap_none"))
-    frame = pd.DataFrame([{MONTH: r[ctx.t("roadmap_col_month")], **_texts(ctx, r)} for r in rows])
+    frame = pd.DataFrame([_row(ctx, r) for r in rows])
     if frame.empty:
         frame = pd.DataFrame(columns=[MONTH])
     st.session_state[_ROWS] = [int(r["index"]) for r in rows]
@@ -102,9 +102,12 @@ def actions_editor(ctx: Ctx, section: RoadmapSection) -> None:
         )
 
 
-def _texts(ctx: Ctx, row: dict) -> dict:
-    keys = ("roadmap_col_who", "roadmap_col_skill", "roadmap_col_cost", "roadmap_col_why")
-    return {ctx.t(k): str(row[ctx.t(k)]) for k in keys}
+def _row(ctx: Ctx, row: dict) -> dict:
+    """Who and which skill first (they name the row), the month to edit, cost, why."""
+    texts = {ctx.t(k): str(row[ctx.t(k)]) for k in ("roadmap_col_who", "roadmap_col_skill")}
+    month = {MONTH: row[ctx.t("roadmap_col_month")]}
+    tail = {ctx.t(k): str(row[ctx.t(k)]) for k in ("roadmap_col_cost", "roadmap_col_why")}
+    return {**texts, **month, **tail}
 
 
 def invalid_actions(ctx: Ctx, section: RoadmapSection) -> None:

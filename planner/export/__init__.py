@@ -11,13 +11,6 @@ A test that replaces `find_browser` patches `planner.export.browser`, where the
 renderer looks it up; patching the re-export here changes nothing.
 """
 
-from planner.export.analysis import (
-    Analysis,
-    analyse_plan,
-    build_chart,
-    coverage_csv,
-    coverage_rows,
-)
 from planner.export.browser import (
     INSTALL_HINT,
     BrowserMissing,
@@ -44,6 +37,13 @@ from planner.export.report import (
     report_filename,
     report_html,
     report_pdf,
+)
+from planner.scoring.analysis import (
+    Analysis,
+    analyse_plan,
+    build_chart,
+    coverage_csv,
+    coverage_rows,
 )
 
 __all__ = [

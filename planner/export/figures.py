@@ -15,7 +15,7 @@ import plotly.io as pio
 
 from planner import charts
 from planner.export import browser
-from planner.naming import safe_filename
+from planner.files import safe_filename
 
 IMAGE_FORMATS = ("png", "svg", "pdf")
 CHART_FORMATS = (*IMAGE_FORMATS, "html")

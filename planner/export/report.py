@@ -15,18 +15,21 @@ from datetime import date
 import plotly.graph_objects as go
 
 from planner import charts
-from planner.budget_charts import BudgetSection, budget_section
+from planner.budget.charts import BudgetSection, budget_section
 from planner.catalog import Catalog
-from planner.coverage import percent
 from planner.domain import Plan
-from planner.export.analysis import Analysis, analyse_plan, build_chart
 from planner.export.figures import MAX_HEIGHT, figure_div, figure_to_image, html_page
-from planner.hiring import explain_step
+from planner.files import safe_filename
 from planner.i18n import t
-from planner.naming import safe_filename
-from planner.pipeline import to_mermaid
-from planner.ratings import SOURCE_KEYS, from_self_assessment
+from planner.numbers import people, percent
 from planner.roadmap.section import RoadmapSection, roadmap_section
+from planner.scoring import (
+    SOURCE_KEYS,
+    explain_step,
+    from_self_assessment,
+    to_mermaid,
+)
+from planner.scoring.analysis import Analysis, analyse_plan, build_chart
 
 REPORT_FORMATS = ("html", "pdf")
 # One report page: A4 landscape at 96 dpi (842 x 595 pt in the PDF).
@@ -68,9 +71,9 @@ def _tables(a: Analysis) -> dict[str, tuple[list[str], list[list[str]]]]:
                 cat.skill_label(s.skill_id, lang),
                 str(s.target),
                 f"{s.depth:g}",
-                f"{s.filled:.2f}",
+                people(s.filled),
                 percent(s.coverage),
-                f"{s.gap:.2f}",
+                people(s.gap),
                 t(
                     "export_experts_of",
                     lang,
@@ -207,6 +210,7 @@ def _meta_lines(a: Analysis, when: date) -> list[str]:
         f"{t('export_resilience', lang)}: {percent(a.report.resilience)}",
         f"{t('export_members', lang)}: {len(a.plan.team)}",
         f"{t('export_date', lang)}: {when.isoformat()}",
+        t("export_article", lang),  # "the article" named once, with its title
     ]
 
 

@@ -5,19 +5,21 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from planner.budget import CURRENCY_SYMBOL, format_money, month_label
-from planner.budget_charts import MONEY_TICKS, _layout
+from planner.budget.charts import _layout
+from planner.budget.summary import CURRENCY_SYMBOL, format_money, month_label
 from planner.catalog import Catalog
 from planner.charts import RESILIENCE_COLOUR, TEAM_COLOUR, plain
-from planner.coverage import percent
 from planner.domain import MARKETS
 from planner.i18n import t
 from planner.roadmap.actions import Hire, Step
 from planner.roadmap.explain import cost, who, why
 from planner.roadmap.result import COMPARE_MONTHS, SPENT_BY, RoadmapResult
 from planner.roadmap.succession import Successor
+from planner.scoring.coverage import percent
 
 CASH_COLOUR, RESERVE_COLOUR = "#8d6e63", "#c62828"
+# Three significant digits on the cash axis ($9.9M, not $9.94549M); CNY in full.
+CASH_TICKS = {"cn": ",.0f", "us": ".3~s"}
 EVENT_SYMBOLS = {"join": "triangle-up", "ramped": "star", "trained": "diamond"}
 READINESS_KEYS = {
     "now": "roadmap_ready_now",
@@ -153,7 +155,7 @@ def roadmap_chart(result: RoadmapResult, catalog: Catalog, lang: str) -> go.Figu
             "overlaying": "y",
             "side": "right",
             "tickprefix": CURRENCY_SYMBOL[market],
-            "tickformat": MONEY_TICKS[market],
+            "tickformat": CASH_TICKS[market],
             "showgrid": False,
         },
     )

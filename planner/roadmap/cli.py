@@ -15,11 +15,11 @@ import json
 import sys
 from pathlib import Path
 
-from planner.budget import format_money, month_label
+from planner.budget.summary import format_money, month_label
 from planner.catalog import Catalog
 from planner.domain import LANGS, ROADMAP_MAX_MONTHS, Plan
+from planner.files import TeamImportError, parse_team
 from planner.i18n import t
-from planner.io import TeamImportError, parse_team
 from planner.roadmap.actions import Hire
 from planner.roadmap.charts import MODE_KEYS, month_text, runway_text
 from planner.roadmap.explain import why

@@ -3,14 +3,17 @@ when, and what it costs in money and in the learner's time."""
 
 from __future__ import annotations
 
-from planner.budget import format_money
+from planner.budget.summary import format_money
 from planner.catalog import Catalog
-from planner.coverage import CoverageReport, analyze
 from planner.i18n import t
 from planner.roadmap.actions import Hire, Step
 from planner.roadmap.planner import resolve_in
 from planner.roadmap.result import RoadmapResult
 from planner.roadmap.timeline import as_team, team_at
+from planner.scoring import (
+    CoverageReport,
+    analyze,
+)
 
 _END = 10**6  # a month after every action has taken effect
 

@@ -27,9 +27,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from planner.coverage import analyze
 from planner.domain import BusinessModel, RoadmapAction, RoadmapMode
-from planner.hiring import DEFAULT_LAMBDA, DEFAULT_MAX_HIRES, MIN_GAIN
 from planner.roadmap.actions import Resolved, resolve
 from planner.roadmap.timeline import (
     TRAINING,
@@ -42,6 +40,12 @@ from planner.roadmap.timeline import (
     team_at,
 )
 from planner.roadmap.world import World
+from planner.scoring import (
+    DEFAULT_LAMBDA,
+    DEFAULT_MAX_HIRES,
+    MIN_GAIN,
+    analyze,
+)
 
 MODES: tuple[RoadmapMode, ...] = ("hire", "train", "mixed")
 TRAINEES_PER_SKILL = 3

@@ -10,11 +10,13 @@ from dataclasses import dataclass
 
 from planner import budget
 from planner.domain import RoadmapAction, RoadmapMode
-from planner.hiring import DEFAULT_LAMBDA
 from planner.roadmap.actions import Hire, Resolved, Step
 from planner.roadmap.planner import MODES, plan_roadmap, reserve_amount, resolve_in
 from planner.roadmap.timeline import Month, action_spend, project_months
 from planner.roadmap.world import World
+from planner.scoring import (
+    DEFAULT_LAMBDA,
+)
 
 COMPARE_MONTHS = (6, 12, 24)
 SPENT_BY = 12

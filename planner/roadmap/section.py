@@ -10,7 +10,7 @@ from datetime import date
 
 import plotly.graph_objects as go
 
-from planner.budget import format_money
+from planner.budget.summary import format_money
 from planner.catalog import Catalog
 from planner.domain import BusinessModel, Plan
 from planner.i18n import t
@@ -118,10 +118,17 @@ def closes_rows(result: RoadmapResult, catalog: Catalog, lang: str) -> list[dict
 
 
 def roadmap_section(
-    plan: Plan, catalog: Catalog, model: BusinessModel, lang: str, today: date | None = None
+    plan: Plan,
+    catalog: Catalog,
+    model: BusinessModel,
+    lang: str,
+    today: date | None = None,
+    modes: dict[str, RoadmapResult] | None = None,
 ) -> RoadmapSection:
+    """`modes`: the three planners' results when already computed (they depend on the
+    team, the money and the horizon, not on the founder's actions or chosen mode)."""
     world = world_for(plan, catalog, model, lang, today=today)
-    modes = compare_modes(world)
+    modes = modes if modes is not None else compare_modes(world)
     settings = plan.roadmap
     result = (
         modes[settings.mode]

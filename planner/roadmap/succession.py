@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from planner.coverage import analyze
 from planner.domain import BusinessModel, Team
 from planner.roadmap.settings import TrainingSettings
+from planner.scoring import (
+    analyze,
+)
 
 # Readiness buckets, by the months of training the successor needs.
 READY_NOW, WITHIN_6, WITHIN_12, OVER_12, NOBODY = "now", "within_6", "6_12", "over_12", "hire"

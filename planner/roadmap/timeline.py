@@ -16,11 +16,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from planner import budget
-from planner.coverage import CoverageReport, analyze
 from planner.domain import BusinessModel, Member, Team
 from planner.roadmap.actions import Hire, Resolved, Step
 from planner.roadmap.settings import TrainingSettings
 from planner.roadmap.world import World
+from planner.scoring import (
+    CoverageReport,
+    analyze,
+)
 
 NOT_YET, TRAINING, DONE = 0, 1, 2
 

@@ -80,7 +80,7 @@ def world_for(
     fin = plan.finances
     market = fin.market_for(lang)
     basis = budget.cost_basis(fin, catalog.roles, market)
-    compute = budget.estimate_compute(budget.plan_compute(fin, model.id, market), horizon + 1)
+    compute = budget.chosen_compute(fin.compute, horizon + 1)
     return World(
         team=plan.team,
         model=model,

@@ -18,13 +18,14 @@ from planner.textgen.errors import ModelLoadError
 ROOT = Path(__file__).resolve().parents[2]
 EMBEDDED = "embedded"
 ENV_PREFIX = "PLANNER_TEXTGEN_"
-# Local engines: ONNX Runtime GenAI (int4 weights, the fast default) and transformers
+# Local engines: ONNX Runtime GenAI (int8 weights, the fast default) and transformers
 # (fp32, exact logits; the next-token and attention views always use it).
 ENGINES = ("onnx", "transformers")
 DEFAULT_ENGINE = "onnx"
-# Weights of the ONNX engine: int4 is the fastest; int8 keeps closer to fp32 greedy text
-# (docs/generation.md has both measured).
-ONNX_PRECISIONS = ("int4", "int8")
+# Weights of the ONNX engine. int8 is the default: the fastest build that passes the
+# quality gate (planner.textgen.quality; perplexity within 3 % of fp32). int4 is faster
+# but writes worse text (+30 % perplexity); docs/generation.md has both measured.
+ONNX_PRECISIONS = ("int8", "int4")
 # Where generation runs by default: "local" (the app's own process; a configured
 # server is offered beside it) or "remote" (the OpenAI-compatible server at
 # remote_url; the process never loads a local model unless local_fallback allows it).
@@ -163,15 +164,29 @@ def allowed_models(config: TextgenConfig) -> list[str]:
 
 
 def resolve_model(spec: str, config: TextgenConfig) -> str:
-    """The spec the loader takes for what a visitor chose, or a refusal.
+    """The spec the loader takes for what someone chose in any model field, or a refusal.
 
-    With the free field (a local run) any spec goes to the loader as typed; otherwise
-    only the embedded model or an allowed folder, by its name under models_dir."""
+    The one gate of every model field (generation and attention pages). Hosted (the
+    default), only the embedded model or an allowed folder, by its name under
+    models_dir: a path, a .gguf file or a hub id is refused with the same message
+    whether or not it exists (nobody probes the server's files). With the free field (a
+    local run, the operator is the user) any spec goes to the loader; a local path as
+    one canonical string, so a folder typed with a trailing "/" is the same model."""
     spec = (spec or "").strip() or EMBEDDED
     if config.free_model_field:
-        return spec
+        return _canonical(spec)
     if spec == EMBEDDED:
         return EMBEDDED
     if spec in allowed_models(config)[1:]:
         return str((config.models_dir / spec).resolve())
     raise ModelLoadError("gen_err_model_not_allowed", model=spec[:80])
+
+
+def _canonical(spec: str) -> str:
+    """A local path made absolute and normal (~, "..", a trailing "/"); others as typed."""
+    if spec == EMBEDDED:
+        return spec
+    path = Path(spec).expanduser()
+    if path.exists() or spec.startswith(("/", ".", "~")) or spec.lower().endswith(".gguf"):
+        return str(path.resolve())
+    return spec  # a hub id (org/name)

@@ -109,6 +109,7 @@ class LocalBackend:
         self.model_name = lm.name
         self.model_spec = lm.spec
         self.revision = lm.revision
+        self.precision = "int8" if getattr(lm, "int8", False) else "fp32"
 
     def _eos_ids(self) -> list[int]:
         ids = []

@@ -1,10 +1,13 @@
-"""The default local engine: ONNX Runtime GenAI on int4 weights (no torch at run time).
+"""The default local engine: ONNX Runtime GenAI on int8 weights (no torch at run time).
 
-On this 2-core CPU it decodes SmolLM2-135M faster than llama.cpp (bench/textgen.py),
-from prebuilt wheels; int8 weights (`onnx_precision`) are slower, closer to fp32.
+It decodes SmolLM2-135M from prebuilt wheels, measured against llama.cpp's own C++
+loop in bench/textgen.py; `onnx_precision` picks int4 weights instead (faster, worse).
 The model is converted once, from the GGUF's dequantized transformers folder
 (planner.textgen.loader), by the model builder that ships with `onnxruntime-genai`:
-int4 weights in blocks of 32 (MatMulNBits, int8 activations).
+int8 weights in blocks of 32 (MatMulNBits, int8 activations). int4 weights are faster
+but fail the quality gate (planner.textgen.quality): the GGUF is already 4-bit, and
+quantising its dequantised weights to int4 again, in other blocks, loses what the
+first quantisation kept.
 The result is a cache entry like the transformers one (planner.textgen.cache):
 complete or absent, checked (sizes, then sha256 while the model loads) before use.
 
@@ -45,7 +48,7 @@ from planner.textgen.sampling import TokenChooser
 
 PACKAGE = "onnxruntime-genai"
 NO_TELEMETRY = "ORT_DISABLE_TELEMETRY"
-PRECISION = "int4"  # the default (TextgenConfig.onnx_precision)
+PRECISION = "int8"  # the default (TextgenConfig.onnx_precision)
 # The builder loads the fp32 model, writes an fp32 graph and quantizes it: about
 # 45 s on 2 busy cores. A build that takes far longer is stuck.
 BUILD_TIMEOUT_S = 900
@@ -86,6 +89,7 @@ class OnnxModel:
     context_window: int
     eos_ids: tuple[int, ...]
     engine: str = "onnx"
+    precision: str = PRECISION
 
     @property
     def has_chat_template(self) -> bool:
@@ -236,6 +240,7 @@ def load_onnx(spec: str, config: TextgenConfig, progress: Progress | None = None
         load_s=round(time.perf_counter() - started, 3),
         context_window=window,
         eos_ids=_eos(genai, tokenizer),
+        precision=config.onnx_precision,
     )
     progress("gen_load_step_done", name=loaded.name, seconds=f"{loaded.load_s:.1f}")
     return loaded
@@ -271,6 +276,7 @@ class OnnxBackend:
         self.model_name = lm.name
         self.model_spec = lm.spec
         self.revision = lm.revision
+        self.precision = lm.precision
         self._idle: list[object] = []
         self._lock = threading.Lock()
         self._put_back(self._new_generator())  # the first run need not make one

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from planner.catalog import Catalog
-from planner.coverage import CoverageReport, analyze, percent
 from planner.domain import BusinessModel, Plan
-from planner.hiring import plan_hires
 from planner.i18n import t
+from planner.numbers import percent
+from planner.scoring import (
+    CoverageReport,
+    analyze,
+    plan_hires,
+)
 
 PRESETS = ("job", "pitch", "risks")
 _SEP = {"en": ", ", "zh": "、"}

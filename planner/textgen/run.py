@@ -104,6 +104,9 @@ class GenerationRun:
         self.model_spec = str(getattr(backend, "model_spec", backend.model_name))
         # The local engine ("onnx", "transformers"); a server's backend name otherwise.
         self.engine = str(getattr(backend, "engine", backend.name))
+        # The weights it runs ("int8", "fp32"...), None for a server: what the run card
+        # and the page name beside the engine, with its perplexity against fp32.
+        self.precision: str | None = getattr(backend, "precision", None)
         self.stop_event = threading.Event()
         self.notices: list[tuple[str, dict]] = []
         self.error: TextgenError | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+from planner.textgen.quality import measured_rise
 from planner.textgen.run import GenerationRun
 from planner.textgen.settings import GenRequest
 
@@ -20,6 +21,8 @@ def run_card(run: GenerationRun) -> dict:
         "created": datetime.fromtimestamp(run.created, UTC).isoformat(timespec="seconds"),
         "backend": run.backend_name,
         "engine": run.engine,
+        "precision": run.precision,
+        "perplexity_vs_fp32": measured_rise(run.engine, run.precision),
         "model": run.model_name,
         "model_spec": run.model_spec,
         "revision": run.revision,
@@ -60,8 +63,8 @@ def run_markdown(card: dict) -> str:
     lines = [
         f"# Text generation — {card.get('model')}",
         "",
-        f"- backend: {card.get('backend')} ({card.get('engine')}); model: {card.get('model')} "
-        f"({card.get('revision')})",
+        f"- backend: {card.get('backend')} ({card.get('engine')}, {card.get('precision')}); "
+        f"model: {card.get('model')} ({card.get('revision')})",
         f"- mode: {card.get('mode')}; created: {card.get('created')}",
         "- settings: " + ", ".join(f"{k}={v!r}" for k, v in settings.items()),
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from planner.io import team_to_bytes
+from planner.files import team_to_bytes
 from tests.support.apptest import no_exception, open_page
 
 EMPTY_PAGES = ["overview", "model", "coverage", "pipeline"]

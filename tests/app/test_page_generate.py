@@ -18,10 +18,13 @@ from streamlit.testing.v1 import AppTest
 
 from planner.catalog import load_catalog
 from planner.domain import Plan
+from planner.files import read_team
 from planner.formatting import md
-from planner.hiring import plan_hires
-from planner.io import read_team
+from planner.scoring import (
+    plan_hires,
+)
 from planner.textgen.config import load_config
+from planner.textgen.quality import measured_rise
 from planner.textgen.run import Engine, SlotPool
 from planner.textgen.settings import GenRequest, GenSettings
 from tests.support.apptest import app, open_page
@@ -121,6 +124,12 @@ def test_a_run_streams_output_metrics_history_and_downloads(sample_plan):
     assert md(card["output"]).strip() == text.strip()
     assert card["settings"]["max_new_tokens"] == 6 and card["settings"]["temperature"] == 0
     assert card["backend"] == "local" and "SmolLM2" in card["model"] and card["revision"]
+    # What quality the founder is looking at: engine, weights, perplexity against fp32.
+    assert card["engine"] == "onnx" and card["precision"] == "int8"
+    assert card["perplexity_vs_fp32"] == measured_rise("onnx", "int8") < 0.03
+    shown = [c.value for c in at.get_by_key("gen_metrics").caption]
+    rise = f"{measured_rise('onnx', 'int8') * 100:+.1f} %"
+    assert any("ONNX Runtime GenAI with int8 weights" in c and rise in c for c in shown)
     json.dumps(card)
     assert {b.label for b in at.get("download_button")} >= {
         "Download Markdown", "Download run card (JSON)"
@@ -161,16 +170,36 @@ def test_stop_button_stops_the_sessions_run_and_keeps_its_text():
     assert any("Stopped on request" in c.value for c in at.caption)
 
 
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
 @pytest.mark.parametrize("kind", ["job", "pitch", "risks"])
-def test_presets_fill_the_prompt_in_chinese(sample_plan, kind):
+def test_in_chinese_the_english_only_model_gets_its_presets_in_english(sample_plan, kind):
+    """Asked in Chinese, the embedded model writes unrelated English: the Chinese page
+    fills its presets in English, from the same plan, and says why."""
     at = page("zh", plan=sample_plan.model_copy(update={"lang": "zh"}))
+    assert not CJK.search(at.text_area(key="gen_prompt").value)  # the first prompt too
+    at.selectbox(key="gen_preset").set_value(kind)
+    at.button(key="gen_preset_apply").click().run()
+    ok(at)
+    prompt = at.text_area(key="gen_prompt").value
+    assert "Platform" in prompt and not CJK.search(prompt)
+    assert at.title[0].value == "实时文本生成"
+    assert any("只用英文训练" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("kind", ["job", "pitch", "risks"])
+def test_presets_fill_the_prompt_in_chinese_for_a_server_model(sample_plan, kind, monkeypatch):
+    monkeypatch.setenv("PLANNER_TEXTGEN_REMOTE_URL", "http://127.0.0.1:9")
+    state = {"plan": sample_plan.model_copy(update={"lang": "zh"}), "gen_backend": "remote"}
+    at = open_page("generate", lang="zh", state=state, timeout=TIMEOUT)
     at.selectbox(key="gen_preset").set_value(kind)
     at.button(key="gen_preset_apply").click().run()
     ok(at)
     prompt = at.text_area(key="gen_prompt").value
     assert "平台模式" in prompt
     assert re.search(r"[\u4e00-\u9fff]{10}", prompt)
-    assert at.title[0].value == "实时文本生成"
+    assert not any("只用英文训练" in c.value for c in at.caption)
 
 
 def test_next_token_chart_and_argmax_table():
@@ -266,15 +295,16 @@ def test_the_engine_widget_picks_the_local_engine_and_the_run_card_names_it():
     at = page()
     picker = at.selectbox(key="gen_engine")
     assert picker.value == "onnx"  # the default engine
-    assert picker.options == ["ONNX Runtime (int4, fast)", "transformers (fp32, exact)"]
+    assert picker.options == ["ONNX Runtime (int8, fast)", "transformers (fp32, exact)"]
     onnx_card = _run_greedy(at)
-    assert onnx_card["engine"] == "onnx" and "ONNX int4" in onnx_card["model"]
+    assert onnx_card["engine"] == "onnx" and "ONNX int8" in onnx_card["model"]
 
     at.selectbox(key="gen_engine").set_value("transformers").run()
     settle(at, model_ready)
     ok(at)
     card = _run_greedy(at)
     assert card["engine"] == "transformers" and "ONNX" not in card["model"]
+    assert card["precision"] == "fp32" and card["perplexity_vs_fp32"] == 0
     assert card["output"].strip()
 
 
@@ -298,7 +328,7 @@ def test_the_page_shows_prompt_presets_and_settings_before_the_model_is_ready(
     warm_cache = load_config(env={}).cache_dir
 
     def held(spec, config, progress=None):
-        progress("gen_load_step_onnx_build", precision="int4")
+        progress("gen_load_step_onnx_build", precision="int8")
         assert gate.wait(TIMEOUT)
         return real(spec, replace(config, cache_dir=warm_cache), progress)
 
@@ -353,9 +383,9 @@ def test_the_seed_is_random_by_default_and_each_card_keeps_its_own():
     assert len(seeds) == 2 and seeds[0] != seeds[1]
 
 
-def test_chinese_mode_says_the_built_in_model_writes_poor_chinese():
+def test_chinese_mode_says_why_the_built_in_model_gets_english_prompts():
     at = page(lang="zh")
-    assert any("中文写得不好" in c.value for c in at.caption)
+    assert any("只用英文训练" in c.value and "英文填入" in c.value for c in at.caption)
 
 
 def test_a_loaded_run_card_turns_the_random_seed_off_to_repeat_its_run():

@@ -24,9 +24,9 @@ from streamlit.testing.v1 import AppTest
 from components.plans import database_url
 from components.plans.access import AccessRevoked
 from planner.domain import Member, Team, plan_to_json
+from planner.files import team_to_bytes
 from planner.formatting import md
 from planner.i18n import t
-from planner.io import team_to_bytes
 from planner.store import MAX_IMPORT_BYTES, Store
 from tests.support.apptest import no_exception, open_page
 

@@ -11,7 +11,7 @@ import pytest
 
 from planner.catalog import load_catalog
 from planner.domain import Member, Plan, Team
-from planner.io import parse_team, team_to_bytes
+from planner.files import parse_team, team_to_bytes
 from tests.support.apptest import no_exception, open_page
 
 SOLO = Plan(team=Team(members=(Member(name="Solo Founder", skills={"product.backend": 4}),)))

@@ -16,8 +16,8 @@ from streamlit.testing.v1 import AppTest
 
 from components.plans import database_url, remember
 from planner.domain import Member
+from planner.files import team_to_bytes
 from planner.i18n import t
-from planner.io import team_to_bytes
 from planner.store import Store
 from tests.app.test_workspaces import PAGES, refused
 from tests.support.apptest import no_exception, open_page

@@ -15,11 +15,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.plans import database_url
+from planner.cli import main as cli_main
 from planner.domain import Member, Plan, Team
+from planner.files import team_to_bytes
 from planner.i18n import t
-from planner.io import team_to_bytes
-from planner.store import Store
-from planner.tokens import is_token_shaped
+from planner.store import (
+    Store,
+    is_token_shaped,
+)
 from tests.support.apptest import no_exception, open_page
 
 PAGES = ["overview", "team", "model", "coverage", "pipeline", "share"]
@@ -226,31 +229,39 @@ def test_with_sign_in_nothing_changes(store: Store) -> None:
     assert forged.selectbox(key="plan_select").value == at.selectbox(key="plan_select").value
 
 
-def test_the_old_shared_plans_are_reached_by_the_instance_link_logged_once(
-    store: Store, caplog
+def instance_link(capsys, *args: str) -> str | None:
+    """What `python -m planner instance-link` prints to the operator's terminal."""
+    assert cli_main(["instance-link", "--database-url", database_url(), *args]) == 0
+    out = capsys.readouterr().out
+    found = re.search(r"\?ws=([A-Za-z0-9_-]+)", out)
+    return found[1] if found else None
+
+
+def test_the_old_shared_plans_are_reached_by_the_instance_link_printed_when_asked(
+    store: Store, caplog, capsys
 ) -> None:
     team = Team(members=(Member(name="From The Shared Days"),))
     old = store.create_plan(Plan(name="Old shared plan", team=team))  # owner "", as before
     caplog.set_level(logging.WARNING, logger="components.plans.config")
     first = visit()
     no_exception(first)
+    # The server log says how to get the link, and never holds it (it is a capability).
     lines = [r.getMessage() for r in caplog.records if r.name == "components.plans.config"]
-    assert len(lines) == 1 and "shown once" in lines[0]
-    token = re.search(r"\?ws=([A-Za-z0-9_-]+)", lines[0]).group(1)
+    assert len(lines) == 1 and "python -m planner instance-link" in lines[0]
+    assert "ws=" not in caplog.text
     # A new visitor does not get the old plans ...
     assert "From The Shared Days" not in shown_text(first)
-    assert list(first.selectbox(key="plan_select").options) == ["My plan"]
-    # ... whoever holds the instance link does, and can work on them.
+    # ... the operator asks for the link, printed once to their terminal ...
+    token = instance_link(capsys)
+    assert token is not None
+    assert instance_link(capsys) is None  # never shown again
+    # ... and whoever holds it reaches the old plans and can work on them.
     holder = visit("team", ws=token)
     no_exception(holder)
     assert holder.selectbox(key="plan_select").value == old.id
     assert holder.session_state["plan"].team.names() == ["From The Shared Days"]
     add_member(holder, "Ann")
     assert store.load(old.id).plan.team.names() == ["From The Shared Days", "Ann"]
-    # Printed once: later sessions of the process log nothing more.
-    caplog.clear()
-    visit()
-    assert not [r for r in caplog.records if r.name == "components.plans.config"]
 
 
 def test_a_copy_from_a_share_link_goes_to_the_viewers_own_workspace(store: Store) -> None:
@@ -277,19 +288,11 @@ def test_a_copy_from_a_share_link_goes_to_the_viewers_own_workspace(store: Store
     ] == ["My plan"]
 
 
-def instance_links(caplog) -> list[str]:
-    lines = [r.getMessage() for r in caplog.records if r.name == "components.plans.config"]
-    return [re.search(r"\?ws=([A-Za-z0-9_-]+)", line).group(1) for line in lines]
-
-
-def test_a_lost_instance_link_is_replaced_on_request(monkeypatch, store: Store, caplog) -> None:
+def test_a_lost_instance_link_is_replaced_on_request(store: Store, capsys) -> None:
     old_plan = store.create_plan(Plan(name="Old shared plan"))
-    lost = store.instance_workspace()  # made (and logged) by an earlier start
-    monkeypatch.setenv("PLANNER_ROTATE_INSTANCE_LINK", "1")
-    caplog.set_level(logging.WARNING, logger="components.plans.config")
-    visit()
-    [new] = instance_links(caplog)
-    assert new != lost
+    lost = instance_link(capsys)
+    new = instance_link(capsys, "--rotate")
+    assert new is not None and new != lost
     refused(visit("overview", ws=lost))
     assert visit("team", ws=new).selectbox(key="plan_select").value == old_plan.id
 
@@ -299,5 +302,5 @@ def test_shared_mode_logs_no_instance_link(monkeypatch, store: Store, caplog) ->
     monkeypatch.setenv("PLANNER_SHARED_WORKSPACE", "1")
     caplog.set_level(logging.WARNING, logger="components.plans.config")
     at = visit()
-    assert instance_links(caplog) == []
+    assert "instance-link" not in caplog.text
     assert at.session_state["plan"].name == "Old shared plan"  # everybody's plans

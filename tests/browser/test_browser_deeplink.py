@@ -40,7 +40,7 @@ def test_team_in_chinese_as_the_first_request(open_app) -> None:
     expect(first.page.get_by_role("heading", name="团队", exact=True)).to_be_visible()
     nav = first.page.get_by_test_id("stSidebarNav")
     for title in ("总览", "团队", "覆盖度"):
-        expect(nav.get_by_role("link", name=title, exact=True)).to_be_visible(timeout=5_000)
+        expect(nav.get_by_role("link", name=title, exact=True)).to_be_visible()
     # Never the file names of the pages-directory mode.
     for stray in ("app", "team", "overview"):
         expect(nav.get_by_role("link", name=stray, exact=True)).to_have_count(0)
@@ -48,7 +48,7 @@ def test_team_in_chinese_as_the_first_request(open_app) -> None:
     second = open_app()
     nav2 = second.page.get_by_test_id("stSidebarNav")
     for title in TITLES_EN:
-        expect(nav2.get_by_role("link", name=title, exact=True)).to_be_visible(timeout=5_000)
+        expect(nav2.get_by_role("link", name=title, exact=True)).to_be_visible()
 
 
 def test_share_link_as_the_first_request(open_app, app_server: AppServer) -> None:

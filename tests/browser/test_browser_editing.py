@@ -9,9 +9,11 @@ import pytest
 from playwright.sync_api import expect
 
 from planner.catalog import Catalog
-from planner.coverage import analyze
 from planner.domain import Member, Team
-from planner.io import team_rows
+from planner.files import team_rows
+from planner.scoring import (
+    analyze,
+)
 from tests.support.browser import AppPage
 
 pytestmark = pytest.mark.browser

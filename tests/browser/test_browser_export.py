@@ -15,10 +15,12 @@ from PIL import Image
 from playwright.sync_api import Download, Locator, expect
 
 from planner.catalog import Catalog
-from planner.coverage import analyze
 from planner.domain import Team
+from planner.files import parse_team
 from planner.i18n import t
-from planner.io import parse_team
+from planner.scoring import (
+    analyze,
+)
 from tests.support.browser import AppPage
 
 pytestmark = pytest.mark.browser
@@ -104,10 +106,8 @@ def load_sample(app: AppPage) -> None:
 
 
 def set_lang(app: AppPage, label: str, ready: str) -> None:
-    """Plans (and their language) are shared by the users of a server without
-    sign-in, so each test sets the language it checks."""
+    """Each test sets the language it checks (switch_lang waits for that rerun)."""
     app.switch_lang(label)
-    app.wait_idle()
     expect(app.key(ready)).to_be_visible()
 
 
@@ -136,24 +136,20 @@ def test_chart_data_and_report_downloads(open_app, browser, tmp_path: Path) -> N
     app.shot("coverage-export-controls")
 
     # Default PNG: twice the layout size.
-    with app.page.expect_download() as info:
-        app.key("coverage_gaps_download").get_by_role("button").click()
-    download = info.value
-    assert download.suggested_filename.endswith(".png")
-    assert "coverage_gaps" in download.suggested_filename
-    image = Image.open(io.BytesIO(Path(download.path()).read_bytes()))
+    gaps = download(app, app.key("coverage_gaps_download").get_by_role("button"))
+    assert gaps.suggested_filename.endswith(".png")
+    assert "coverage_gaps" in gaps.suggested_filename
+    image = Image.open(io.BytesIO(Path(gaps.path()).read_bytes()))
     assert image.size[0] == 2000
 
     pick(app, "coverage_radar", "svg")
-    with app.page.expect_download() as info:
-        app.key("coverage_radar_download").get_by_role("button").click()
-    texts = svg_titles(Path(info.value.path()).read_bytes())
+    svg = download(app, app.key("coverage_radar_download").get_by_role("button"))
+    texts = svg_titles(Path(svg.path()).read_bytes())
     assert any(text.startswith("Area coverage: team vs. requirement") for text in texts)
 
-    with app.page.expect_download() as info:
-        app.key("coverage_csv").get_by_role("button").click()
-    assert info.value.suggested_filename.endswith(".csv")
-    assert "product.mlops" in Path(info.value.path()).read_text(encoding="utf-8-sig")
+    table = download(app, app.key("coverage_csv").get_by_role("button"))
+    assert table.suggested_filename.endswith(".csv")
+    assert "product.mlops" in Path(table.path()).read_text(encoding="utf-8-sig")
 
     html_chart_opens_offline(app, browser, tmp_path)
     report_download_on_the_share_page(app)
@@ -172,8 +168,8 @@ def test_two_users_export_different_charts_at_once(open_app) -> None:
     pick(a, "coverage_radar", "svg")
     pick(b, "bus_factor", "svg")
     with (
-        a.page.expect_download(timeout=90_000) as got_a,
-        b.page.expect_download(timeout=90_000) as got_b,
+        a.page.expect_download(timeout=EXPORT_TIMEOUT_MS) as got_a,
+        b.page.expect_download(timeout=EXPORT_TIMEOUT_MS) as got_b,
     ):
         a.key("coverage_radar_download").get_by_role("button").click()
         b.key("bus_factor_download").get_by_role("button").click()
@@ -189,10 +185,9 @@ def html_chart_opens_offline(app: AppPage, browser, tmp_path: Path) -> None:
     app.nav("pipeline", app.key("pipeline_diagram"))
     set_lang(app, "English", "pipeline_diagram_download")
     pick(app, "pipeline_diagram", "html")
-    with app.page.expect_download() as info:
-        app.key("pipeline_diagram_download").get_by_role("button").click()
+    page_file = download(app, app.key("pipeline_diagram_download").get_by_role("button"))
     path = tmp_path / "pipeline.html"
-    info.value.save_as(path)
+    page_file.save_as(path)
     offline = browser.new_context(offline=True)
     try:
         requests: list[str] = []
@@ -212,10 +207,9 @@ def report_download_on_the_share_page(app: AppPage) -> None:
     # The button of the finished rerun (an older one's download is revoked).
     expect(app.key("export_report").get_by_role("button")).to_contain_text("HTML")
     app.wait_idle()
-    with app.page.expect_download(timeout=90_000) as info:
-        app.key("export_report").get_by_role("button").click()
-    assert info.value.suggested_filename.endswith(".html")
-    assert "-report-" in info.value.suggested_filename
-    doc = Path(info.value.path()).read_text(encoding="utf-8")
+    report = download(app, app.key("export_report").get_by_role("button"))
+    assert report.suggested_filename.endswith(".html")
+    assert "-report-" in report.suggested_filename
+    doc = Path(report.path()).read_text(encoding="utf-8")
     assert html.escape("Gus Okafor") in doc
     assert doc.count("Plotly.newPlot") >= 6

@@ -13,7 +13,7 @@ from tests.support.browser import AppPage
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.browser
 
-# The embedded model is converted on first use (GGUF -> safetensors -> ONNX int4):
+# The embedded model is converted on first use (GGUF -> safetensors -> ONNX int8):
 # ~40 s alone, more on a busy CI box; the server starts loading it at its first run.
 LOAD_TIMEOUT_MS = 180_000
 RUN_TIMEOUT_MS = 120_000

@@ -65,8 +65,8 @@ def upload_and_check(open_app, upload: Path) -> None:
     loaded = app.main.get_by_text(f"Loaded 3 members from {upload.name}.")
     refused = app.main.get_by_test_id("stAlertContentError")
     expect(loaded.or_(refused).first).to_be_visible()
-    # The upload's outcome is on screen: a refusal now is final, no need to wait.
-    expect(refused).to_have_count(0, timeout=1_000)
+    app.wait_idle()  # the upload's run is over: what it said is final
+    assert refused.count() == 0, refused.all_text_contents()
     expect(loaded).to_be_visible()
     expect(app.grid_cells("team_editor", XSS)).to_have_count(1)
     expect(app.grid_cells("team_editor", SQL)).to_have_count(1)
@@ -82,6 +82,9 @@ def upload_and_check(open_app, upload: Path) -> None:
     # The heatmap's rows are the names, as text.
     app.nav("coverage", app.key("coverage_heatmap"))
     heatmap_rows = app.key("coverage_heatmap").locator(".main-svg .ytick text")
+    # Plotly draws after the run: wait for the chart of this team (a row per member and
+    # the requirement row) before reading its labels.
+    expect(heatmap_rows).to_have_count(len(ROWS) + 1)
     expect(heatmap_rows.filter(has_text=XSS)).to_have_count(1)
     expect(heatmap_rows.filter(has_text=SQL)).to_have_count(1)
     assert XSS in heatmap_rows.all_text_contents()
@@ -142,7 +145,7 @@ WORST = [
 def test_the_fuzz_corpus_worst_files_never_show_an_exception(open_app, sample_team, tmp_path):
     """The importer audit's worst files, uploaded for real: each is loaded or refused
     with a message, the team is kept, and no exception box ever appears."""
-    from planner.io import team_to_bytes
+    from planner.files import team_to_bytes
     from tests.support.hostile_files import HOSTILE
 
     valid = team_to_bytes(sample_team, "xlsx")

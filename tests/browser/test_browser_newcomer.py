@@ -8,8 +8,10 @@ import pytest
 from playwright.sync_api import expect
 
 from planner.catalog import Catalog
-from planner.coverage import analyze
 from planner.domain import Team
+from planner.scoring import (
+    analyze,
+)
 from tests.support.browser import AppPage
 
 pytestmark = pytest.mark.browser

@@ -86,10 +86,12 @@ def test_start_generation_attention_and_export_make_no_outside_request(
     expect(app.key("gen_metrics")).to_be_visible(timeout=RUN_TIMEOUT_MS)
     app.wait_idle()
     app.shot("01-generated")
+    assert proxy.requests == [], "a generation asked outside"
 
     app.nav("attention", app.key("attn_heatmap"), timeout_ms=ATTENTION_TIMEOUT_MS)
     expect(app.key("attn_heatmap").locator(".main-svg").first).to_be_visible()
     app.shot("02-attention")
+    assert proxy.requests == [], "the attention view asked outside"
 
     app.nav("team", app.key("team_sample"))
     app.key("team_sample").get_by_role("button").click()

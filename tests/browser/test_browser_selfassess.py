@@ -15,14 +15,17 @@ import pytest
 from playwright.sync_api import expect
 
 from planner.domain import Member, Plan, Team
-from planner.invites import create_invite
-from planner.store import Store, sqlite_url
+from planner.store import (
+    Store,
+    create_invite,
+    sqlite_url,
+)
 from tests.support.browser import AppPage
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.browser
 
-REFUSED = "This share link does not open a plan."
+REFUSED = "This self-assessment invite does not open a form."
 NOTE = "Shipped our <b>inference API</b> [docs](http://evil.example)"
 
 

@@ -38,6 +38,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
+from planner.i18n import t
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM_ARGS = [
@@ -49,8 +51,13 @@ CHROMIUM_ARGS = [
 ]
 STARTUP_TIMEOUT_S = 60
 LOG_TAIL_LINES = 150
-# Reruns on 2 busy cores (chart building, kaleido) can take a few seconds.
-expect.set_options(timeout=20_000)
+# How long a wait for a state may take before the test fails. Every wait is for a
+# condition (a rerun finished, a chart drawn with the new data), never for a time; the
+# bound only has to cover a rerun on 2 cores shared with other CPU-heavy processes
+# (20 s was too short there: three journeys timed out in two busy runs).
+WAIT_MS = 60_000
+expect.set_options(timeout=WAIT_MS)
+LANG_LABELS = {"English": "en", "中文": "zh"}
 
 
 def _free_port() -> int:
@@ -363,8 +370,13 @@ class AppPage:
         self.wait_idle()
 
     def switch_lang(self, label: str) -> None:
-        """Click "English" or "中文" in the sidebar's language control."""
+        """Click "English" or "中文" in the sidebar's language control and wait for the
+        rerun in that language: the sidebar's page links are in it, the run is over."""
+        lang = LANG_LABELS[label]
         self.key("lang").get_by_role("radio", name=label, exact=True).click()
+        nav = self.page.get_by_test_id("stSidebarNav")
+        expect(nav.get_by_role("link", name=t("nav_overview", lang), exact=True)).to_be_visible()
+        self.wait_idle()
 
     # -- checking -----------------------------------------------------------------
 
@@ -415,7 +427,7 @@ def open_app(browser: Browser, app_server: AppServer, request) -> Iterator[Calla
             accept_downloads=True,
             **ctx,
         )
-        context.set_default_timeout(20_000)
+        context.set_default_timeout(WAIT_MS)
         page = context.new_page()
         app = AppPage(page=page, base_url=app_server.url, journey=journey)
         page.on("dialog", lambda d: (app.dialogs.append(f"{d.type}: {d.message}"), d.dismiss()))

@@ -30,7 +30,7 @@ MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 def sample_files() -> dict[str, list[bytes]]:
     """Valid files per format ('plan' is a whole plan for the plan importer)."""
     from planner.domain import Member, Plan, Team
-    from planner.io import read_team, team_to_bytes
+    from planner.files import read_team, team_to_bytes
 
     team = read_team(ROOT / "data" / "sample_team.csv")
     odd = Team(
@@ -52,7 +52,7 @@ def sample_files() -> dict[str, list[bytes]]:
 
 def _plain_csv(team) -> bytes:
     from planner.catalog import load_catalog
-    from planner.io import team_rows
+    from planner.files import team_rows
 
     header, rows = team_rows(team, load_catalog())
     buffer = io.StringIO()
@@ -366,7 +366,7 @@ def measure(names: list[str]) -> list[dict]:
     import tracemalloc
 
     from planner.catalog import load_catalog
-    from planner.io import TeamImportError, parse_team
+    from planner.files import TeamImportError, parse_team
     from planner.store import PlanImportError, parse_plan_json
 
     catalog = load_catalog()

@@ -11,6 +11,7 @@ The fixtures are registered through ``pytest_plugins`` in tests/conftest.py.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import socket
 import subprocess
@@ -61,7 +62,7 @@ def embedded_model(textgen_config: TextgenConfig) -> LoadedModel:
 
 @pytest.fixture(scope="session")
 def onnx_model(textgen_config: TextgenConfig):
-    """The embedded model on the default engine (ONNX Runtime GenAI, int4), from the cache."""
+    """The embedded model on the default engine (ONNX Runtime GenAI, int8), from the cache."""
     from planner.textgen.ortgenai import load_onnx
 
     return load_onnx("embedded", textgen_config)
@@ -77,6 +78,68 @@ def local_engine(lm: LoadedModel, slots: int = 1) -> Engine:
     from planner.textgen.local import LocalBackend
 
     return Engine(LocalBackend(lm), SlotPool(slots), max_new_tokens_cap=512)
+
+
+# ---- what a test needs, derived from the engine's own output on this machine ----
+# Quantised kernels differ by CPU (AVX2, AVX-512, VNNI, AMX): which tokens a model picks
+# is this machine's, so tests of the engine's mechanics never assume a text.
+
+LONG_PROMPTS = (
+    "Write a long essay on hiring engineers for an AI startup.",
+    "Explain, step by step and in detail, how a language model is trained.",
+    "Describe a week in the life of a machine learning engineer.",
+    "List twenty skills a data engineer needs, each with a sentence.",
+    "Tell a long story about two founders who build a robot.",
+)
+
+
+def greedy(prompt: str, tokens: int, **settings) -> GenRequest:
+    """A greedy request without repetition penalty: one text per machine and prompt."""
+    return request(prompt, temperature=0, repetition_penalty=1.0, max_new_tokens=tokens, **settings)
+
+
+def long_greedy(engine: Engine, tokens: int) -> tuple[GenRequest, str]:
+    """(request, its text): the first long prompt whose greedy answer fills `tokens`.
+
+    The model on this CPU may end a given answer early; one of several prompts writes at
+    length, and being greedy it writes the same text again, so a later run of the same
+    request is known not to end before `tokens`."""
+    seen = []
+    for prompt in LONG_PROMPTS:
+        req = greedy(prompt, tokens)
+        run = engine.generate(req, timeout=180)
+        assert run.error is None, run.error
+        if run.metrics.finish_reason == "length" and run.metrics.tokens == tokens:
+            return req, run.text
+        seen.append((prompt, run.metrics.finish_reason, run.metrics.tokens))
+    raise AssertionError(f"no prompt filled {tokens} tokens: {seen}")
+
+
+def stop_from(text: str, length: int = 4) -> tuple[str, int]:
+    """(stop sequence, where it first occurs): a piece of text from its second half
+    whose first occurrence is after the start, so a run cut there keeps some text."""
+    for start in range(len(text) // 2, len(text) - length + 1):
+        piece = text[start : start + length]
+        first = text.find(piece)
+        if piece.strip() and first > 0:
+            return piece, first
+    raise AssertionError(f"no stop sequence in {text!r}")
+
+
+def distinct_seeds(engine: Engine, req: GenRequest, seed: int, others: int = 4) -> None:
+    """The same seed gives the same text, also at the same time; other seeds are not all
+    that text (one other seed may draw the same tokens from a peaked distribution)."""
+    same = [engine.submit(replace_settings(req, seed=seed)) for _ in range(2)]
+    texts = [r.result(180) for r in same]
+    assert texts[0] == texts[1]
+    other = [
+        engine.generate(replace_settings(req, seed=seed + i + 1), 180).text for i in range(others)
+    ]
+    assert any(text != texts[0] for text in other), (texts[0], other)
+
+
+def replace_settings(req: GenRequest, **changes) -> GenRequest:
+    return dataclasses.replace(req, settings=dataclasses.replace(req.settings, **changes))
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from planner.textgen.attention import (
     view,
     weighted_values,
 )
-from planner.textgen.attention_figures import (
+from planner.textgen.attention.figures import (
     attn_formula,
     attn_grid,
     attn_heatmap,

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from planner import budget
-from planner.budget import (
+from planner.budget.summary import (
     BudgetInputError,
     CostBasis,
     estimate_training,
@@ -242,8 +242,17 @@ def test_summary_of_the_sample_plan(sample_team, catalog):
     basis = budget.cost_basis(fin, catalog.roles, "us")
     team = budget.team_payroll(sample_team, basis)
     assert s.burn_today == pytest.approx(team + 40_000)
+    # No compute chosen: none counted; the hire starts in month 3.
+    assert s.burn_plan == pytest.approx(team + 40_000)
+    chosen = plan.model_copy(
+        update={
+            "finances": fin.model_copy(update={"compute": budget.default_compute("product", "us")})
+        }
+    )
     compute = budget.estimate_compute(budget.default_compute("product", "us")).monthly[0]
-    assert s.burn_plan == pytest.approx(team + 40_000 + compute)  # the hire starts in month 3
+    assert budget.summarize(chosen, catalog, model, "en").burn_plan == pytest.approx(
+        team + 40_000 + compute
+    )
     hire = 132_270 * 1.3 / 12
     assert s.plan.projection.payroll[3] == pytest.approx(team + hire)
     assert s.today.projection.runway == pytest.approx(3_000_000 / (team + 40_000))
@@ -285,7 +294,12 @@ def test_applying_a_scenario_brings_back_its_hires_compute_and_funding():
     changed = fin.model_copy(update={"hires": (), "funding": Funding(cash=9), "compute": None})
     back = budget.apply_scenario(changed, "Lean")
     assert back.hires == hires and back.funding.cash == 5
-    assert back.compute == budget.default_compute("platform", "us")  # saved explicitly
+    # No compute chosen: the scenario keeps none (a default is never spent by itself).
+    assert back.compute is None
+    chosen = fin.model_copy(update={"compute": budget.default_compute("platform", "us")})
+    chosen = budget.save_scenario(chosen, "Lean", "platform", "us")
+    back = budget.apply_scenario(chosen.model_copy(update={"compute": None}), "Lean")
+    assert back.compute == budget.default_compute("platform", "us")
 
 
 def test_compare_scenarios(sample_team, catalog):
@@ -422,7 +436,10 @@ def test_old_plans_without_finances_load_unchanged():
 
 
 def test_finances_round_trip_through_plan_json():
-    from planner.store import parse_plan_json, plan_to_json
+    from planner.store.plans import (
+        parse_plan_json,
+        plan_to_json,
+    )
 
     fin = Finances(
         market="cn",
@@ -522,13 +539,14 @@ def test_formatted_money_reads_back_close_to_the_value(value, market):
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_budget_section_for_the_report(sample_team, catalog, lang):
-    from planner.budget_charts import budget_section
+    from planner.budget.charts import budget_section
 
     fin = Finances(
         market="cn",
         start_month="2026-01",
         funding=Funding(cash=3e6, monthly_burn=2e5),
         hires=(PlannedHire(role="mlops_engineer", weeks_to_hire=10),),
+        compute=budget.default_compute("platform", "cn"),  # chosen by the founder
     )
     plain = Plan(team=sample_team, business_model="platform", finances=fin)
     model = catalog.business_models["platform"]
@@ -553,3 +571,104 @@ def test_budget_section_for_the_report(sample_team, catalog, lang):
     assert [next(iter(r.values())) for r in section.scenarios] == ["A"]
     for fig in section.figures.values():
         assert fig.to_json()  # exportable as every other chart
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_newcomers_budget_shows_what_to_enter_not_a_runway(catalog, lang):
+    """Issue 20: cash 0 and default compute made a new plan read "runway 0.0" and
+    "cash runs out", and an empty team "with the plan 0.0"."""
+    from planner.budget.charts import budget_section
+    from planner.i18n import t
+
+    model = catalog.business_models["platform"]
+    for team in (Team(), Team(members=(Member(name="A", skills={"product.backend": 4}),))):
+        plan = Plan(team=team, business_model="platform")
+        s = budget.summarize(plan, catalog, model, lang)
+        assert not s.cash_entered
+        # Compute the founder did not choose is never counted: an empty team burns 0.
+        assert s.plan.compute.monthly == (0.0,) * s.plan.projection.months
+        if not team.members:
+            assert s.burn_plan == 0 and s.burn_today == 0
+        section = budget_section(plan, catalog, lang, model)
+        assert "runway_chart" not in section.figures  # no "cash runs out" chart
+        values = [list(r.values())[1] for r in section.kpis]
+        assert t("budget_enter_cash", lang) in values
+        assert "0.0" not in values
+    with_cash = Plan(business_model="platform", finances=Finances(funding=Funding(cash=1e6)))
+    assert budget.summarize(with_cash, catalog, model, lang).cash_entered
+
+
+# ---------------------------------------------------------------- hires follow the hiring plan
+
+
+def _product_plan(team, hires=(), follow=True) -> Plan:
+    fin = Finances(market="us", funding=Funding(cash=2e6), hires=hires, hires_follow_plan=follow)
+    return Plan(team=team, business_model="product", finances=fin)
+
+
+def test_a_part_time_step_is_costed_by_its_share_never_as_a_full_time_salary(catalog, us_basis):
+    model = catalog.business_models["product"]
+    # Two experts everywhere: the plan's steps are backups ("part-time or training").
+    team = Team(
+        members=tuple(
+            Member(name=f"P{i}", skills=dict.fromkeys(model.requirements, 5)) for i in range(2)
+        )
+    )
+    picks = budget.recommend_within_budget(team, model, catalog.roles, us_basis, None)
+    assert picks and all(p.fte == 0.25 for p in picks)
+    full = budget.role_costs(catalog.roles, us_basis)
+    assert [p.monthly_cost for p in picks] == pytest.approx([full[p.role_id] / 4 for p in picks])
+    hires = budget.hires_from(picks, catalog.roles, "mid")
+    assert [h.fte for h in hires] == [0.25] * len(picks)
+    assert sum(us_basis.hire_monthly(h) for h in hires) == pytest.approx(
+        sum(p.monthly_cost for p in picks)
+    )
+    # A quarter-time hire does all the step did: the plan's fit and resilience hold.
+    s = budget.summarize(_product_plan(team, hires), catalog, model, "en")
+    assert (s.plan.fit, s.plan.resilience) == pytest.approx(
+        (picks[-1].fit_after, picks[-1].resilience_after)
+    )
+
+
+def test_the_budget_sees_when_the_hiring_plan_changes(sample_team, catalog):
+    model = catalog.business_models["product"]
+    wanted = budget.planned_hires(_product_plan(sample_team), catalog, model, "us")
+    plan = _product_plan(sample_team, wanted)
+    change, _ = budget.stale_plan_hires(plan, catalog, model, "us")
+    assert not change  # just recommended: nothing to say
+    # A level raised: Eva reaches backend level 4, so the plan no longer needs that hire.
+    raised = Team(
+        members=tuple(
+            m.model_copy(update={"skills": {**m.skills, "product.backend": 4}})
+            if m.name == "Eva Müller"
+            else m
+            for m in sample_team.members
+        )
+    )
+    moved = plan.model_copy(update={"team": raised})
+    change, now = budget.stale_plan_hires(moved, catalog, model, "us")
+    assert change and ("backend_engineer", 1.0) in change.removed
+    assert budget.hires_change(now, now).added == ()
+    # Hand-picked hires are the founder's: no notice.
+    mine = moved.model_copy(
+        update={"finances": moved.finances.model_copy(update={"hires_follow_plan": False})}
+    )
+    assert not budget.stale_plan_hires(mine, catalog, model, "us")[0]
+
+
+def test_the_report_costs_the_hiring_plan_as_it_is_now(sample_team, catalog):
+    """One plan per report: its budget section costs the hires its hiring section shows."""
+    from planner.budget.charts import budget_section
+
+    model = catalog.business_models["product"]
+    old = (PlannedHire(role="solutions_sales"),) * 5  # a stale recommendation
+    plan = _product_plan(sample_team, old)
+    section = budget_section(plan, catalog, "en", model)
+    wanted = budget.planned_hires(plan, catalog, model, "us")
+    fresh = budget.summarize(_product_plan(sample_team, wanted), catalog, model, "en")
+    assert section.summary.plan.hires_monthly == pytest.approx(fresh.plan.hires_monthly)
+    assert section.summary.plan.fit == pytest.approx(fresh.plan.fit)
+    # Hand-picked hires stay as they are.
+    mine = _product_plan(sample_team, old, follow=False)
+    kept = budget_section(mine, catalog, "en", model).summary.plan.hires_monthly
+    assert kept == pytest.approx(budget.summarize(mine, catalog, model, "en").plan.hires_monthly)

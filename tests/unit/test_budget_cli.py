@@ -11,7 +11,7 @@ import pytest
 
 from planner.cli import main
 from planner.domain import Finances, Funding, Plan, PlannedHire
-from planner.io import read_team, team_to_bytes
+from planner.files import read_team, team_to_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,7 +9,7 @@ import pytest
 
 from planner.catalog import CatalogError, load_catalog
 from planner.domain import Finances, Funding, Member, Plan, Team
-from planner.io import RowErrors, parse_team, team_to_bytes
+from planner.files import RowErrors, parse_team, team_to_bytes
 from planner.store import describe_changes, summarize
 
 ROOT = Path(__file__).resolve().parents[2]

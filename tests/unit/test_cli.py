@@ -11,11 +11,13 @@ import pytest
 
 from planner import charts, export
 from planner.cli import main
-from planner.coverage import analyze
 from planner.domain import Plan
 from planner.export import browser
+from planner.files import team_to_bytes
 from planner.i18n import t
-from planner.io import team_to_bytes
+from planner.scoring import (
+    analyze,
+)
 from tests.support.export import pdf_pages_text, png_image, svg_texts
 
 ROOT = Path(__file__).resolve().parents[2]

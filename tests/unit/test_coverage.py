@@ -8,16 +8,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.coverage import (
+from planner.domain import BusinessModel, Member, Team
+from planner.numbers import percent
+from planner.scoring import (
     analyze,
     fit_by_model,
-    percent,
     scores_by_model,
     seat_members,
     seat_quality,
     skill_status,
 )
-from planner.domain import BusinessModel, Member, Team
 
 SKILLS = [
     "research.alignment",

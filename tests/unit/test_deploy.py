@@ -115,7 +115,7 @@ def test_kubernetes_replicas_are_probed_sticky_and_configured_like_compose() -> 
 
 
 def test_replica_settings_match_the_apps_real_limits() -> None:
-    from planner.io import MAX_UPLOAD_BYTES
+    from planner.files import MAX_UPLOAD_BYTES
 
     env = read_env_file(DEPLOY / "replica.env")
     assert int(env["STREAMLIT_SERVER_MAX_UPLOAD_SIZE"]) * 2**20 == MAX_UPLOAD_BYTES

@@ -22,7 +22,12 @@ from planner.catalog import Catalog
 from planner.domain import Plan
 from planner.export import browser
 from planner.i18n import t
-from planner.pipeline import MERMAID_IDS, node_parts, parse_mermaid, to_mermaid
+from planner.scoring import (
+    MERMAID_IDS,
+    node_parts,
+    parse_mermaid,
+    to_mermaid,
+)
 from tests.support.export import (
     PLAN_NAME,
     QUOTE_NAME,
@@ -205,7 +210,7 @@ def test_report_html_holds_every_section_escaped(analyses, tricky_plan: Plan) ->
     a = analyses["zh"]
     doc = export.report_html(a, date(2026, 3, 14)).decode("utf-8")
     _html_checks(doc)
-    from planner.budget_charts import budget_section
+    from planner.budget.charts import budget_section
 
     budget_figures = budget_section(a.plan, a.catalog, "zh", a.model).figures
     roadmap_figures = 1  # the roadmap chart
@@ -467,8 +472,10 @@ def test_the_export_browser_makes_no_outside_requests(
 def test_the_report_shows_resilience_beside_fit_with_the_same_numbers(
     analyses, lang: str, word: str
 ) -> None:
-    from planner.coverage import percent
-    from planner.hiring import explain_step
+    from planner.numbers import percent
+    from planner.scoring import (
+        explain_step,
+    )
 
     a = analyses[lang]
     doc = export.report_html(a).decode("utf-8")
@@ -483,7 +490,7 @@ def test_the_report_shows_resilience_beside_fit_with_the_same_numbers(
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_the_report_has_the_budget_section(analyses, lang: str) -> None:
-    from planner.budget_charts import budget_section
+    from planner.budget.charts import budget_section
 
     a = analyses[lang]
     section = budget_section(a.plan, a.catalog, lang, a.model)
@@ -492,3 +499,24 @@ def test_the_report_has_the_budget_section(analyses, lang: str) -> None:
     assert html.escape(section.note) in doc
     for row in section.kpis + section.compute:
         assert html.escape(row[next(iter(row))]) in doc
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_report_has_the_roadmap_section(analyses, lang: str) -> None:
+    from planner.roadmap.section import roadmap_section
+
+    a = analyses[lang]
+    section = roadmap_section(a.plan, a.catalog, a.model, lang)
+    doc = export.report_html(a).decode("utf-8")
+    assert f"<h2>{html.escape(section.title)}</h2>" in doc
+    assert html.escape(section.note) in doc and html.escape(section.defaults) in doc
+    assert section.actions, "the sample plan has roadmap actions"
+    why = t("roadmap_col_why", lang)
+    for row in section.actions:  # every action with its why, escaped
+        assert f"<td>{html.escape(str(row[why]))}</td>" in doc
+    for row in section.compare + section.succession:
+        assert f"<td>{html.escape(row[next(iter(row))])}</td>" in doc
+    pages = export.report_figures(a)
+    assert any(fig.layout.title.text == section.figure.layout.title.text for fig in pages), (
+        "the roadmap chart is a page of the PDF"
+    )

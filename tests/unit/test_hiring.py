@@ -7,12 +7,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.catalog import Role
-from planner.coverage import analyze
 from planner.domain import BusinessModel, Label, Member, Team
-from planner.hiring import (
+from planner.scoring import (
     DEFAULT_LAMBDA,
     MIN_GAIN,
     PART_TIME_GAP,
+    analyze,
     explain_step,
     hire_member,
     objective,

@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.io import TeamImportError, parse_team
+from planner.files import TeamImportError, parse_team
 from planner.store import PlanImportError, Store, parse_plan_json, sqlite_url
 from tests.support.hostile_files import (
     HOSTILE,

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from planner.domain import Member, Plan, RatingMeta, Team, plan_to_json
-from planner.invites import (
+from planner.store import (
     INVITE_DAYS,
     MAX_SUBMISSIONS,
     MIN_SUBMIT_INTERVAL,
@@ -21,10 +21,14 @@ from planner.invites import (
     InvalidAssessment,
     InviteRefused,
     MemberNotFound,
+    PlanNotFound,
     SelfAssessment,
+    StaleVersion,
+    Store,
     create_invite,
     decide,
     find_member,
+    hash_token,
     list_invites,
     open_form,
     parse_assessment,
@@ -33,8 +37,7 @@ from planner.invites import (
     revoke_invite,
     submit,
 )
-from planner.store import PlanNotFound, StaleVersion, Store, _now
-from planner.tokens import hash_token
+from planner.store.engine import utcnow as _now
 from tests.unit.test_store import database_at
 
 ALICE = Member(

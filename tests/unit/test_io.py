@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.domain import Member, Plan, Team
-from planner.io import (
+from planner.files import (
     MAX_UPLOAD_BYTES,
     RowErrors,
     TeamImportError,
@@ -277,8 +277,10 @@ def test_the_team_csv_neutralises_formulas_and_reads_them_back(catalog):
 
 
 def test_the_coverage_csv_neutralises_formulas(catalog):
-    from planner.coverage import analyze
     from planner.export import coverage_csv
+    from planner.scoring import (
+        analyze,
+    )
 
     name = "=cmd|' /C calc'!A0"
     team = Team(members=(Member(name=name, skills=dict.fromkeys(catalog.skill_ids, 5)),))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from components.localize import streamlit_texts_css
-from planner.io import MAX_UPLOAD_BYTES
+from planner.files import MAX_UPLOAD_BYTES
 
 ROOT = Path(__file__).resolve().parents[2]
 

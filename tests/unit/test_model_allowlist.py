@@ -50,6 +50,28 @@ def test_allowed_choices_resolve_to_their_folder(hosted) -> None:
 def test_the_free_field_passes_what_the_local_user_typed() -> None:
     free = TextgenConfig(free_model_field=True)
     assert resolve_model("/models/mine", free) == "/models/mine"
+    assert resolve_model("org/model", free) == "org/model"  # a hub id, as typed
+
+
+def test_a_path_typed_two_ways_is_one_model(tmp_path: Path, monkeypatch) -> None:
+    """The key of the model caches: a folder with a trailing "/", through "..", or
+    relative is the same resolved model (each spelling loaded its own copy before)."""
+    free = TextgenConfig(free_model_field=True)
+    folder = tmp_path / "model"
+    folder.mkdir()
+    monkeypatch.chdir(tmp_path)
+    spellings = [str(folder), f"{folder}/", f"{folder}/../model", "./model", "model/"]
+    assert {resolve_model(s, free) for s in spellings} == {str(folder.resolve())}
+
+
+def test_a_refusal_says_the_same_whether_the_path_exists(hosted, tmp_path: Path) -> None:
+    """Nobody probes the server's files through the model field."""
+    messages = []
+    for spec in ("/etc", "/no/such/folder", "/etc/hostname.gguf", "/no/such.gguf"):
+        with pytest.raises(ModelLoadError) as info:
+            resolve_model(spec, hosted)
+        messages.append((info.value.key, sorted(info.value.params)))
+    assert len(set(map(str, messages))) == 1
 
 
 def test_downloads_are_off_by_default() -> None:

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.naming import safe_filename
+from planner.files import safe_filename
 
 DAY = date(2026, 11, 28)
 

@@ -14,12 +14,10 @@ from hypothesis import strategies as st
 
 from planner import charts
 from planner.domain import Member, Plan, RatingMeta, Team, plan_to_json
-from planner.export.analysis import analyse_plan
 from planner.export.report import report_html
-from planner.invite_charts import calibration_heatmap
-from planner.invites import Proposal, SelfAssessment, apply_proposal, proposal_diff
-from planner.io import plan_from_data
-from planner.ratings import (
+from planner.files import plan_from_data
+from planner.invites.charts import calibration_heatmap
+from planner.scoring import (
     carry_meta,
     fit_reliance,
     from_self_assessment,
@@ -27,7 +25,14 @@ from planner.ratings import (
     member_ratings,
     stale_cells,
 )
-from planner.store import parse_plan_json
+from planner.scoring.analysis import analyse_plan
+from planner.store import (
+    Proposal,
+    SelfAssessment,
+    apply_proposal,
+    parse_plan_json,
+    proposal_diff,
+)
 
 TODAY = date(2026, 11, 29)
 FOUNDER = RatingMeta()

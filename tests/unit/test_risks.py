@@ -6,9 +6,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.coverage import analyze, skill_status
 from planner.domain import BusinessModel, Label, Member, Team
-from planner.risks import RISK_SKILLS, assess_risks, shortfall
+from planner.scoring import (
+    RISK_SKILLS,
+    analyze,
+    assess_risks,
+    shortfall,
+    skill_status,
+)
 
 PRIVACY = BusinessModel(
     id="privacy",

@@ -13,7 +13,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.catalog import Catalog, CatalogError, Role
-from planner.coverage import analyze
 from planner.domain import (
     BusinessModel,
     Finances,
@@ -41,6 +40,9 @@ from planner.roadmap.settings import load_training
 from planner.roadmap.succession import succession
 from planner.roadmap.timeline import as_team, project_months, team_at
 from planner.roadmap.world import HorizonError, check_horizon, world_for
+from planner.scoring import (
+    analyze,
+)
 from planner.store import describe_changes
 
 MLOPS = "product.mlops"

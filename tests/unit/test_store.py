@@ -25,10 +25,11 @@ from planner.store import (
     Store,
     WorkspaceNotFound,
     describe_changes,
-    plans,
+    hash_token,
+    is_token_shaped,
     summarize,
 )
-from planner.tokens import hash_token, is_token_shaped
+from planner.store.schema import plans
 
 # Token-shaped but never issued (fixed, so that parallel test workers collect alike).
 UNKNOWN_TOKEN = "k3Vq" * 10 + "xyz"  # 43 characters, the size issued today

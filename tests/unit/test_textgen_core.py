@@ -375,7 +375,9 @@ def test_presets_use_the_plan_in_the_language(catalog, sample_team, kind, lang):
     if lang == "zh":
         assert re.search(r"[\u4e00-\u9fff]", prompt)
     if kind == "job":
-        from planner.hiring import plan_hires
+        from planner.scoring import (
+            plan_hires,
+        )
 
         first = plan_hires(sample_team, model, catalog.roles)[0]
         assert catalog.roles[first.role_id].label(lang) in prompt

@@ -243,10 +243,13 @@ PROMPTS = (
     "Explain gradient descent to a ten-year-old.",
 )
 GREEDY_32 = {"temperature": 0, "repetition_penalty": 1.0, "max_new_tokens": 32}
-# Teacher-forced on the ONNX engine's own greedy text, how often fp32 would pick the same
-# token, and the worst rank under fp32 of a token the engine picked (measured on these
-# prompts: int4 69% and rank 99, int8 94% and rank 5; docs/generation.md).
-FIDELITY = {"int4": (0.6, 128), "int8": (0.9, 5)}
+ROOT = Path(__file__).resolve().parents[2]
+# The short gate: the first tokens of the bench's text. The bench's gate (a few thousand
+# tokens) asks for perplexity within 3 % of fp32 and 90 % top-1 agreement; on a few hundred
+# tokens the figures move more with the CPU's kernels, hence the margins. int8 measured
+# +0.4 % and 95 % here; int4, which the gate refuses, +30 % and 63 % (docs/generation.md).
+SHORT_GATE_TOKENS = 400
+SHORT_GATE_MARGIN = {"perplexity_rise": 0.03, "agreement": 0.05, "mean_kl": 0.05}
 
 
 def _raw_greedy(lm, ids: list[int], tokens: int) -> list[int]:
@@ -295,55 +298,63 @@ def test_the_engine_streams_exactly_what_onnx_runtime_decodes(onnx_model, prompt
     assert run.metrics.finish_reason == ("eos" if raw[-1] == 2 else "length")
 
 
-@pytest.mark.model
-def test_greedy_text_against_transformers_fp32_differs_only_by_quantization(
-    onnx_model, embedded_model
-):
-    """Same prompts, 32 greedy tokens. int4 weights flip choices of the fp32 model, so the
-    texts part after a few tokens (docs/generation.md). Fed the ONNX engine's own text
-    (teacher forcing), fp32 picks the same token at most positions, and never ranks the
-    engine's token far down."""
-    import torch
-
-    from planner.textgen.prompting import prompt_ids
-
-    share, worst_rank = FIDELITY[ortgenai.PRECISION]
-    agree = total = 0
-    for prompt in PROMPTS:
-        req = tg.request(prompt, **GREEDY_32)
-        ids = prompt_ids(onnx_model, req)
-        ours = _raw_greedy(onnx_model, ids, 32)
-        with torch.inference_mode():
-            logits = embedded_model.model(input_ids=torch.tensor([ids + ours])).logits[0]
-        probs = torch.softmax(logits[len(ids) - 1 : -1].float(), dim=-1)
-        for pos, token in enumerate(ours):
-            total += 1
-            agree += int(probs[pos].argmax()) == token
-            rank = int((probs[pos] > probs[pos, token]).sum()) + 1
-            assert rank <= worst_rank, (prompt, pos, rank)
-    assert agree / total >= share, (agree, total)
+def short_gate_text(tokenizer) -> list[int]:
+    text = (ROOT / "bench" / "quality-text.md").read_text(encoding="utf-8")
+    return tokenizer(text, add_special_tokens=False)["input_ids"][:SHORT_GATE_TOKENS]
 
 
 @pytest.mark.model
-def test_the_onnx_engine_keeps_seeds_stops_and_stop_sequences(onnx_model):
-    engine = tg.onnx_engine(onnx_model, slots=2)
-    sampled = tg.request("Give a name for an AI startup.", temperature=1.0, seed=7)
-    runs = [engine.submit(sampled) for _ in range(2)] + [
-        engine.submit(tg.request("Give a name for an AI startup.", temperature=1.0, seed=8))
-    ]
-    texts = [r.result(120) for r in runs]
-    assert texts[0] == texts[1]  # same seed, at the same time
-    assert texts[0] != texts[2]
+def test_the_default_engine_passes_a_short_quality_gate(onnx_model, embedded_model):
+    """Distributions, not tokens: the default engine's next-token distributions along a
+    fixed text against the GGUF's weights in fp32 (planner.textgen.quality)."""
+    from planner.textgen import quality
 
-    stop = tg.request("Count from 1 to 50, one number per line.", max_new_tokens=200, stop=("7",))
-    run = engine.generate(stop, timeout=120)
-    assert run.metrics.finish_reason == "stop_sequence" and "7" not in run.text
+    assert onnx_model.name.endswith(f"ONNX {ortgenai.PRECISION}")
+    ids = short_gate_text(onnx_model.tokenizer)
+    assert len(ids) == SHORT_GATE_TOKENS
+    fp32, results = quality.measure(
+        ids,
+        quality.fp32_window_logits(embedded_model),
+        {"default": quality.onnx_window_logits(onnx_model)},
+        size=SHORT_GATE_TOKENS // 2,
+    )
+    got = results["default"]
+    assert got.positions == SHORT_GATE_TOKENS - 2
+    assert 1 < fp32.perplexity < 1000  # a model reading English, not noise
+    margin = SHORT_GATE_MARGIN
+    assert got.perplexity_rise <= quality.MAX_PERPLEXITY_RISE + margin["perplexity_rise"], got
+    assert got.agreement >= quality.MIN_AGREEMENT - margin["agreement"], got
+    assert got.mean_kl <= margin["mean_kl"], got
 
-    long = engine.submit(tg.request("Write a long essay on hiring.", max_new_tokens=400))
+
+@pytest.mark.model
+def test_the_onnx_engine_keeps_seeds(onnx_model):
+    sampled = tg.request("Give a name for an AI startup.", temperature=1.0, max_new_tokens=16)
+    tg.distinct_seeds(tg.onnx_engine(onnx_model, slots=2), sampled, seed=7)
+
+
+@pytest.mark.model
+def test_a_stop_sequence_from_the_engines_own_text_ends_the_run_right_before_it(onnx_model):
+    """The stop sequence is a piece of what the engine wrote greedily on this machine, so
+    the test holds whatever text this CPU's kernels give."""
+    engine = tg.onnx_engine(onnx_model)
+    req, plain = tg.long_greedy(engine, 48)
+    stop, at = tg.stop_from(plain)
+    cut = engine.generate(tg.replace_settings(req, stop=(stop,)), timeout=120)
+    assert cut.metrics.finish_reason == "stop_sequence", (plain, stop, cut.text)
+    assert cut.text == plain[:at]
+    assert cut.metrics.tokens < 48
+
+
+@pytest.mark.model
+def test_stop_ends_a_run_the_model_would_have_continued(onnx_model):
+    engine = tg.onnx_engine(onnx_model)
+    req, _ = tg.long_greedy(engine, 64)  # greedy: this run too writes 64 tokens or more
+    long = engine.submit(tg.replace_settings(req, max_new_tokens=400))
     next(long.text_stream())
     long.stop()
     assert long.wait(60) and long.metrics.finish_reason == "stopped"
-    assert 0 < long.metrics.tokens < 400 and long.text
+    assert 0 < long.metrics.tokens < 64 and long.text
 
 
 # ---- the ONNX cache: complete or absent ----

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from planner.tokens import hash_token, is_token_shaped, new_token
+from planner.store import (
+    hash_token,
+    is_token_shaped,
+    new_token,
+)
 
 
 def test_new_tokens_are_long_random_and_well_shaped() -> None:

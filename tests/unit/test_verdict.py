@@ -6,8 +6,10 @@ import pytest
 
 from planner.catalog import Catalog
 from planner.domain import Member, Team
-from planner.hiring import plan_hires
-from planner.verdict import next_hire_verdict
+from planner.scoring import (
+    next_hire_verdict,
+    plan_hires,
+)
 
 
 @pytest.mark.parametrize("model_id", ["service", "product", "platform"])

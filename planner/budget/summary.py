@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from planner.catalog import Catalog, Role
-from planner.coverage import analyze
 from planner.domain import (
     HORIZON_MONTHS,
     MARKETS,
@@ -44,14 +44,20 @@ from planner.domain import (
     TrainingInputs,
 )
 from planner.gpus import GPUS, GpuPreset
-from planner.hiring import plan_hires
+from planner.numbers import CURRENCY_SYMBOL  # noqa: F401  (re-exported)
+from planner.numbers import money as format_money  # noqa: F401  (re-exported)
+from planner.scoring import (
+    PART_TIME_GAP,
+    HireStep,
+    analyze,
+    plan_hires,
+)
 
 HOURS_PER_MONTH = 730  # 8,760 hours a year / 12: what an always-on GPU is billed
 CHINCHILLA_TOKENS_PER_PARAM = 20
 DEFAULT_GPUS = 8
 DEFAULT_MFU = 0.4
 MAX_SCENARIO_NAME = 60
-CURRENCY_SYMBOL = {"cn": "¥", "us": "$"}
 # Compute is priced in USD; a CNY plan converts at this rate (an estimate: the
 # yuan traded near 7.1-7.3 per dollar through 2024). Founders type their own price.
 CNY_PER_USD = 7.2
@@ -269,7 +275,17 @@ def default_compute(model_id: str, market: str) -> ComputeInputs:
 
 
 def plan_compute(finances: Finances, model_id: str, market: str) -> ComputeInputs:
+    """The compute profile the page shows: the founder's, or the model's default as a
+    starting point. Only the founder's is counted (`chosen_compute`)."""
     return finances.compute or default_compute(model_id, market)
+
+
+def chosen_compute(compute: ComputeInputs | None, months: int) -> ComputeEstimate:
+    """What compute costs month by month: only what the founder chose; none chosen
+    costs nothing (the default profile is a suggestion, never spent by itself)."""
+    if compute is None:
+        return ComputeEstimate(None, None, (0.0,) * months)
+    return estimate_compute(compute, months)
 
 
 # ---------------------------------------------------------------- people cost
@@ -317,7 +333,7 @@ class CostBasis:
             if hire.annual_salary is not None
             else self.annual(hire.role, hire.band)
         )
-        return self.loaded_monthly(annual)
+        return self.loaded_monthly(annual) * hire.fte
 
 
 def mean_mid_band(roles: Mapping[str, Role], market: str) -> float:
@@ -427,7 +443,7 @@ def month_label(start: date, index: int) -> str:
 def hire_members(hires: Sequence[PlannedHire], roles: Mapping[str, Role]) -> tuple[Member, ...]:
     """The planned hires as members, for scoring; names cannot clash with real ones."""
     return tuple(
-        Member(name=f"+{i} {h.role}", role=h.role, skills=dict(roles[h.role].skills))
+        Member(name=f"+{i} {h.role}", role=h.role, fte=h.fte, skills=dict(roles[h.role].skills))
         for i, h in enumerate(hires, start=1)
         if h.role in roles
     )
@@ -468,6 +484,7 @@ class BudgetSummary:
     team_monthly: float  # today's team a month
     today: Outlook  # today's team, no hires, no compute
     plan: Outlook  # with the hires and the compute
+    cash_entered: bool = True  # no runway until the founder says what is in the bank
 
     @property
     def burn_today(self) -> float:
@@ -511,11 +528,7 @@ def outlook(
     report = analyze(team_with_hires(team, hires, basis.roles), model)
     planned = hires_payroll(hires, basis, months)
     payroll = [base_payroll + p for p in planned]
-    estimate = (
-        estimate_compute(compute, months)
-        if compute is not None
-        else ComputeEstimate(None, None, (0.0,) * months)
-    )
+    estimate = chosen_compute(compute, months)
     return Outlook(
         name=name,
         fit=report.fit,
@@ -540,7 +553,7 @@ def summarize(
     market = fin.market_for(lang)
     basis = cost_basis(fin, catalog.roles, market)
     base = team_payroll(plan.team, basis)
-    compute = plan_compute(fin, model.id, market)
+    compute = fin.compute  # never a default the founder did not choose
     now = outlook("today", plan.team, model, (), None, fin.funding, basis, base, months)
     planned = outlook(
         "plan", plan.team, model, fin.hires, compute, fin.funding, basis, base, months
@@ -552,6 +565,7 @@ def summarize(
         team_monthly=base,
         today=now,
         plan=planned,
+        cash_entered=fin.funding.cash > 0,
     )
 
 
@@ -569,7 +583,7 @@ def compare_scenarios(
             plan.team,
             model,
             s.hires,
-            s.compute or default_compute(model.id, market),
+            s.compute,
             s.funding,
             basis,
             base,
@@ -591,7 +605,7 @@ def save_scenario(finances: Finances, name: str, model_id: str, market: str) -> 
     scenario = Scenario(
         name=name,
         hires=finances.hires,
-        compute=plan_compute(finances, model_id, market),
+        compute=finances.compute,
         funding=finances.funding,
     )
     scenarios = list(finances.scenarios)
@@ -629,6 +643,7 @@ class BudgetedHire:
     monthly_cost: float
     fit_after: float
     resilience_after: float
+    fte: float = 1.0  # a part-time step of the plan: its share of a full-time person
 
 
 def role_costs(roles: Mapping[str, Role], basis: CostBasis, band: str = "mid") -> dict[str, float]:
@@ -650,8 +665,23 @@ def recommend_within_budget(
     costs = role_costs(roles, basis, band)
     steps = plan_hires(team, model, dict(roles), max_hires, budget=monthly_budget, costs=costs)
     return [
-        BudgetedHire(s.role_id, costs[s.role_id], s.fit_after, s.resilience_after) for s in steps
+        BudgetedHire(
+            s.role_id,
+            costs[s.role_id] * step_fte(s),
+            s.fit_after,
+            s.resilience_after,
+            step_fte(s),
+        )
+        for s in steps
     ]
+
+
+def step_fte(step: HireStep) -> float:
+    """What a step of the hiring plan is costed as: a full-time person, or for a
+    "part-time or training" step (under a quarter of a person of work) a quarter-time
+    one, which does all that step does (its share exceeds the work it fills, and a
+    part-timer at the level still counts as an expert for resilience)."""
+    return PART_TIME_GAP if step.part_time else 1.0
 
 
 def hires_from(
@@ -659,9 +689,67 @@ def hires_from(
 ) -> tuple[PlannedHire, ...]:
     """Recommended hires on the timeline: each starts once recruiting allows."""
     return tuple(
-        PlannedHire(role=r.role_id, band=band, weeks_to_hire=roles[r.role_id].weeks_to_hire)
+        PlannedHire(
+            role=r.role_id, band=band, weeks_to_hire=roles[r.role_id].weeks_to_hire, fte=r.fte
+        )
         for r in recommended
     )
+
+
+def planned_hires(
+    plan: Plan, catalog: Catalog, model: BusinessModel, market: str
+) -> tuple[PlannedHire, ...]:
+    """The hiring plan as it is now, on the timeline: what "Recommend hires" would
+    put there (at the band of the hires there, mid when none)."""
+    fin = plan.finances
+    band = fin.hires[0].band if fin.hires else "mid"
+    basis = cost_basis(fin, catalog.roles, market)
+    picks = recommend_within_budget(
+        plan.team, model, catalog.roles, basis, fin.monthly_budget, band
+    )
+    return hires_from(picks, catalog.roles, band)
+
+
+@dataclass(frozen=True)
+class HiresChange:
+    """How the hiring plan now differs from the hires on the budget's timeline:
+    (role id, FTE share) pairs, each once per hire."""
+
+    added: tuple[tuple[str, float], ...]
+    removed: tuple[tuple[str, float], ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed)
+
+
+def hires_change(timeline: Sequence[PlannedHire], wanted: Sequence[PlannedHire]) -> HiresChange:
+    """What the plan adds and drops compared with the timeline (order aside)."""
+    have = Counter((h.role, h.fte) for h in timeline)
+    want = Counter((h.role, h.fte) for h in wanted)
+    return HiresChange(
+        added=tuple(sorted((want - have).elements())),
+        removed=tuple(sorted((have - want).elements())),
+    )
+
+
+def stale_plan_hires(
+    plan: Plan, catalog: Catalog, model: BusinessModel, market: str
+) -> tuple[HiresChange, tuple[PlannedHire, ...]]:
+    """For hires that follow the hiring plan: what changed since, and the plan now.
+    Hand-picked hires are the founder's: nothing to report."""
+    if not plan.finances.hires_follow_plan:
+        return HiresChange((), ()), plan.finances.hires
+    wanted = planned_hires(plan, catalog, model, market)
+    return hires_change(plan.finances.hires, wanted), wanted
+
+
+def plan_with_current_hires(plan: Plan, catalog: Catalog, model: BusinessModel, lang: str) -> Plan:
+    """The plan whose hires follow the hiring plan as it is now, so a report costs
+    the hires its hiring section recommends, never an older set beside them."""
+    change, wanted = stale_plan_hires(plan, catalog, model, plan.finances.market_for(lang))
+    if not change:
+        return plan
+    return plan.model_copy(update={"finances": plan.finances.model_copy(update={"hires": wanted})})
 
 
 # ---------------------------------------------------------------- input and output
@@ -704,21 +792,6 @@ def parse_amount(
     if value > limit:
         raise BudgetInputError("budget_err_too_big", value=raw.strip()[:30], limit=f"{limit:,.0f}")
     return value
-
-
-def format_money(value: float, market: str) -> str:
-    """As each market writes money: ¥1,234,567 in full; $1.2M, $850K, $950."""
-    sign = "-" if value < 0 else ""
-    amount = abs(value)
-    symbol = CURRENCY_SYMBOL[market]
-    if market == "cn":
-        return f"{sign}{symbol}{amount:,.0f}"
-    for size, unit in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
-        # 999,960 reads $1M, not $1000K: the unit is chosen after rounding.
-        if amount >= size * 0.9995:
-            text = f"{amount / size:.1f}".removesuffix(".0")
-            return f"{sign}{symbol}{text}{unit}"
-    return f"{sign}{symbol}{amount:,.0f}"
 
 
 def format_plain(value: float) -> str:

@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from planner.coverage import analyze
 from planner.domain import BusinessModel, Member, RatingMeta, Team
+from planner.scoring.coverage import analyze
 
 STALE_DAYS = 180  # default threshold; the app reads PLANNER_STALE_DAYS
 # The words for each source (data/strings/invites.yaml), for the app and the report.

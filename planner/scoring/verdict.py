@@ -7,10 +7,17 @@ when no hire would help, what is left to watch.
 from __future__ import annotations
 
 from planner.catalog import Catalog
-from planner.coverage import analyze, percent
 from planner.domain import BusinessModel, Team
-from planner.hiring import DEFAULT_LAMBDA, HireStep, explain_step, is_backup, plan_hires, team_after
 from planner.i18n import t
+from planner.scoring.coverage import analyze, percent
+from planner.scoring.hiring import (
+    DEFAULT_LAMBDA,
+    HireStep,
+    explain_step,
+    is_backup,
+    plan_hires,
+    team_after,
+)
 
 
 def next_hire_verdict(

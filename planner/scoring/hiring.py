@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from planner.catalog import Catalog, Role
-from planner.coverage import EPS, CoverageReport, analyze, percent
 from planner.domain import BusinessModel, Member, Team
 from planner.i18n import t
+from planner.scoring.coverage import EPS, CoverageReport, analyze, percent
 
 DEFAULT_LAMBDA = 0.25
 # A hire must move fit + λ·resilience by half a point: smaller gains are not worth a salary.

@@ -25,6 +25,7 @@ import math
 from dataclasses import dataclass
 
 from planner.domain import BusinessModel, Member, Team, area_of
+from planner.numbers import percent  # noqa: F401  (re-exported: its old home)
 
 # The article's four talent areas: always in a report, if only as not applicable.
 ARTICLE_AREAS = ("research", "data", "product", "market")
@@ -204,22 +205,6 @@ def skill_status(skill: SkillCoverage) -> str:
     if skill.coverage < GREEN or skill.experts == 1 or skill.part_time_only:
         return "amber"
     return "green"
-
-
-def percent(value: float | None, digits: int = 0) -> str:
-    """A score as a percentage, the one format every page, chart and table uses, so
-    they agree. It never rounds to a claim the score does not make: a value under 1
-    never shows as 100 % (0.996 is 99.6 %), a value over 0 never as 0 %. None (an
-    area that does not apply) is "—"."""
-    if value is None:
-        return "—"
-    text = f"{value:.{digits}%}"
-    scale = 10 ** (digits + 3)  # one more decimal than asked, in per-mille steps
-    if value < 1 and text == f"{1:.{digits}%}":
-        text = f"{math.floor(value * scale + 1e-6) / scale * 100:.{digits + 1}f}%"
-    elif value > 0 and text == f"{0:.{digits}%}":
-        text = f"{math.ceil(value * scale - 1e-6) / scale * 100:.{digits + 1}f}%"
-    return text
 
 
 def fit_by_model(team: Team, models: dict[str, BusinessModel]) -> dict[str, float]:

@@ -25,12 +25,12 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from planner.textgen.background import BackgroundLoad
 from planner.textgen.config import TextgenConfig
 from planner.textgen.errors import ModelLoadError, TextgenError
 from planner.textgen.figures import visible_token
 
 MAX_TOKENS = 64
-RETRY_AFTER_S = 30.0
 # A recomputed weight or output farther than this from the model's own is not the
 # formula the page explains (another architecture): the page says so.
 FORMULA_TOLERANCE = 1e-4
@@ -527,61 +527,20 @@ def capture(em: EagerModel, text: str, max_tokens: int = MAX_TOKENS) -> Capture:
     )
 
 
-class EagerModelHolder:
-    """An eager model that loads once in the background, watched by any number of sessions.
+class EagerModelHolder(BackgroundLoad):
+    """This view's eager copy of a model, loading once in the background (the pattern of
+    planner.textgen.background): the app starts the configured model's at server start,
+    from the disk cache, and every session watches the same progress."""
 
-    The app keeps one holder per model spec (st.cache_resource). The first session that
-    needs it starts the load in a thread; every session shows the same progress lines.
-    A failed load keeps its error and may be retried after a pause.
-    """
+    thread_name = "attn-load"
 
     def __init__(self, spec: str, config: TextgenConfig) -> None:
-        self.spec = spec
-        self.config = config
-        self.lines: list[tuple[str, dict]] = []  # (message key, params), in order
-        self.error: TextgenError | None = None
+        super().__init__(spec, config)
         self.model: EagerModel | None = None
-        self._lock = threading.Lock()
-        self._done = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._failed_at = 0.0
 
     @property
     def ready(self) -> bool:
         return self.model is not None
 
-    @property
-    def failed(self) -> bool:
-        return self._done.is_set() and self.error is not None
-
-    def start(self) -> None:
-        with self._lock:
-            if self.ready or (self._thread is not None and not self._done.is_set()):
-                return
-            if self.failed and time.monotonic() - self._failed_at < RETRY_AFTER_S:
-                return
-            self.error = None
-            self.lines = []
-            self._done.clear()
-            self._thread = threading.Thread(target=self._load, name="attn-load", daemon=True)
-            self._thread.start()
-
-    def wait(self, timeout: float | None = None) -> bool:
-        return self._done.wait(timeout)
-
-    def _progress(self, key: str, **params: object) -> None:
-        self.lines.append((key, params))
-
-    def _load(self) -> None:
-        try:
-            self.model = load_eager(self.spec, self.config, self._progress)
-        except TextgenError as exc:
-            self.error = exc
-        except Exception as exc:  # an unexpected failure still reaches the user as text
-            self.error = ModelLoadError(
-                "gen_err_model_load", model=self.spec, detail=str(exc)[:300]
-            )
-        finally:
-            if self.error is not None:
-                self._failed_at = time.monotonic()
-            self._done.set()
+    def _load_model(self) -> None:
+        self.model = load_eager(self.spec, self.config, self._progress)

@@ -14,7 +14,7 @@ from plotly.subplots import make_subplots
 
 from planner.charts import FONT, plain
 from planner.i18n import t
-from planner.textgen.attention import Formula, View
+from planner.textgen.attention.model import Formula, View
 
 MASK_COLOUR = "#d9d9d9"
 GAP_COLOUR = "#ffffff"

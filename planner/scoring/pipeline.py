@@ -3,10 +3,10 @@
 market research -> team building -> {research, data, product, market} -> technical innovation
 
 Area stages carry their coverage, resilience and who covers them; the first stage
-(in flow order) that is red blocks the flow. A stage's colour comes from its
-coverage (red < 50 %, amber < 80 %), and is never green while one of its skills is
-red by planner.coverage.skill_status (nobody at the target level, or under half
-covered): the same rule the risks use, so the two never disagree. The same graph
+(in flow order) that is red blocks the flow. A stage's colour is the worst of its
+skills' lights by planner.coverage.skill_status, the one rule the risks and the
+legend use too, so they never disagree (a stage's coverage is the mean of its
+skills', so it is under 50 % only when a skill is, and under 80 % likewise). The same graph
 renders as a Plotly figure (planner.charts) and as Mermaid text (here), which
 parses back to the same graph.
 """
@@ -17,16 +17,14 @@ import re
 from dataclasses import dataclass
 
 from planner.catalog import Catalog
-from planner.coverage import (
-    GREEN,
-    RED,
+from planner.domain import Team, area_of
+from planner.i18n import t
+from planner.scoring.coverage import (
     CoverageReport,
     SkillCoverage,
     percent,
     skill_status,
 )
-from planner.domain import Team, area_of
-from planner.i18n import t
 
 AREAS = ("research", "data", "product", "market")
 MERMAID_IDS = {
@@ -68,20 +66,14 @@ class Pipeline:
         return next((s for s in self.stages.values() if s.blocking), None)
 
 
-def status_of(coverage: float | None) -> str:
-    if coverage is None:
+STATUS_ORDER = ("green", "amber", "red")
+
+
+def stage_status(skills: list[SkillCoverage]) -> str:
+    """The worst light of the stage's skills; neutral when it has no requirement."""
+    if not skills:
         return "neutral"
-    if coverage < RED:
-        return "red"
-    return "amber" if coverage < GREEN else "green"
-
-
-def stage_status(coverage: float | None, skills: list[SkillCoverage]) -> str:
-    """The coverage's colour, held at amber while one of the skills is red."""
-    status = status_of(coverage)
-    if status == "green" and any(skill_status(s) == "red" for s in skills):
-        return "amber"
-    return status
+    return max((skill_status(s) for s in skills), key=STATUS_ORDER.index)
 
 
 def _area_people(report: CoverageReport, area_id: str) -> tuple[str, ...]:
@@ -114,7 +106,7 @@ def build_pipeline(team: Team, report: CoverageReport, catalog: Catalog, lang: s
         stages[area_id] = Stage(
             area_id,
             catalog.area_label(area_id, lang),
-            stage_status(coverage, in_area),
+            stage_status(in_area),
             coverage,
             _area_people(report, area_id),
             resilience=area.resilience if area else None,
@@ -122,7 +114,7 @@ def build_pipeline(team: Team, report: CoverageReport, catalog: Catalog, lang: s
     stages["innovation"] = Stage(
         "innovation",
         t("stage_innovation", lang),
-        stage_status(report.fit, list(report.skills.values())),
+        stage_status(list(report.skills.values())),
         report.fit,
         (),
         resilience=report.resilience,

@@ -13,7 +13,7 @@ from datetime import date
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from planner.budget import (
+from planner.budget.summary import (
     CURRENCY_SYMBOL,
     BudgetSummary,
     ComputeEstimate,
@@ -23,12 +23,14 @@ from planner.budget import (
     format_money,
     month_label,
     plan_compute,
+    plan_with_current_hires,
     summarize,
 )
 from planner.catalog import Catalog
 from planner.charts import FONT, TARGET_COLOUR, TEAM_COLOUR, plain
 from planner.domain import BusinessModel, ComputeInputs, Plan
 from planner.i18n import t
+from planner.numbers import months, people, percent
 
 TODAY_COLOUR, ZERO_COLOUR, RESILIENCE_COLOUR = TARGET_COLOUR, "#c62828", "#26a69a"
 SCENARIO_COLOURS = ("#1e88e5", "#8e24aa", "#fb8c00", "#43a047")
@@ -56,8 +58,23 @@ def _layout(title: str, height: int, **extra: object) -> dict:
 _TEMPLATE = pio.templates["plotly_white"]
 
 
-def runway_text(months: float | None, horizon: int, lang: str) -> str:
-    return t("budget_runway_beyond", lang, months=horizon) if months is None else f"{months:.1f}"
+def _inside(place: str, month: int, horizon: int) -> str:
+    """A marker label's position that keeps its text inside the chart: near the left
+    edge it runs right of the point, near the right edge left of it (centred, "cash
+    runs out 2026-12" was cut at both edges)."""
+    vertical = place.split()[0]
+    if month < horizon * 0.2:
+        return f"{vertical} right"
+    if month > horizon * 0.8:
+        return f"{vertical} left"
+    return place
+
+
+def runway_text(runway: float | None, horizon: int, lang: str) -> str:
+    """The runway in months, or "beyond the horizon" when cash lasts past it."""
+    if runway is None:
+        return t("budget_runway_beyond", lang, months=horizon)
+    return months(runway)
 
 
 def runway_chart(summary: BudgetSummary, lang: str) -> go.Figure:
@@ -86,6 +103,7 @@ def runway_chart(summary: BudgetSummary, lang: str) -> go.Figure:
         )
         zero = outlook.projection.zero_month
         if zero is not None:
+            place = _inside(place, zero, horizon)
             marker = t("budget_zero_marker", lang, month=labels[zero])
             # Both lines out of cash in the same month: the month is written once.
             same = outlook is summary.today and zero == summary.plan.projection.zero_month
@@ -98,19 +116,21 @@ def runway_chart(summary: BudgetSummary, lang: str) -> go.Figure:
                     "marker": {"color": ZERO_COLOUR, "size": 12, "symbol": "x"},
                     "text": [marker],
                     "textposition": place,
+                    "cliponaxis": False,
                     "textfont": {"color": ZERO_COLOUR},
                     "name": t("budget_zero_legend", lang, series=name),
                     "hovertemplate": plain(marker) + "<extra></extra>",
                 }
             )
-    title = t(
-        "budget_runway_title",
+    # The runway goes in a subtitle: one long title line was cut at 800 px.
+    subtitle = t(
+        "budget_runway_subtitle",
         lang,
         today=runway_text(summary.today.projection.runway, horizon, lang),
         plan=runway_text(summary.plan.projection.runway, horizon, lang),
     )
     layout = _layout(
-        title,
+        t("budget_runway_title", lang),
         440,
         xaxis={"title": {"text": t("budget_axis_month", lang)}, "type": "category", "nticks": 12},
         yaxis={
@@ -121,6 +141,7 @@ def runway_chart(summary: BudgetSummary, lang: str) -> go.Figure:
             "zerolinecolor": ZERO_COLOUR,
         },
     )
+    layout["title"]["subtitle"] = {"text": plain(subtitle)}
     return go.Figure({"data": traces, "layout": layout})
 
 
@@ -146,18 +167,18 @@ def scenario_compare(outlooks: list[Outlook], market: str, lang: str) -> go.Figu
         bars(
             "",
             [o.fit for o in outlooks],
-            [f"{o.fit:.0%}" for o in outlooks],
+            [percent(o.fit) for o in outlooks],
             name=t("budget_fit", lang),
             marker={"color": TEAM_COLOUR},
-            hovertemplate="%{x}: %{y:.1%}<extra></extra>",
+            hovertemplate="%{x}: %{text}<extra></extra>",
         ),
         bars(
             "",
             [o.resilience for o in outlooks],
-            [f"{o.resilience:.0%}" for o in outlooks],
+            [percent(o.resilience) for o in outlooks],
             name=t("budget_resilience", lang),
             marker={"color": RESILIENCE_COLOUR},
-            hovertemplate="%{x}: %{y:.1%}<extra></extra>",
+            hovertemplate="%{x}: %{text}<extra></extra>",
         ),
         bars(
             "2",
@@ -225,11 +246,20 @@ def scenario_compare(outlooks: list[Outlook], market: str, lang: str) -> go.Figu
 def kpi_rows(summary: BudgetSummary, lang: str) -> list[dict[str, str]]:
     market, horizon = summary.market, summary.plan.projection.months
     per_fit, per_res = summary.cost_per_fit_point(), summary.cost_per_resilience_point()
+    if summary.cash_entered:
+        runway = [
+            (
+                "budget_kpi_runway_today",
+                runway_text(summary.today.projection.runway, horizon, lang),
+            ),
+            ("budget_kpi_runway_plan", runway_text(summary.plan.projection.runway, horizon, lang)),
+        ]
+    else:
+        runway = [("budget_kpi_runway", t("budget_enter_cash", lang))]
     rows = [
         ("budget_kpi_burn", format_money(summary.burn_today, market)),
         ("budget_kpi_burn_plan", format_money(summary.burn_plan, market)),
-        ("budget_kpi_runway_today", runway_text(summary.today.projection.runway, horizon, lang)),
-        ("budget_kpi_runway_plan", runway_text(summary.plan.projection.runway, horizon, lang)),
+        *runway,
         ("budget_kpi_per_fit", "—" if per_fit is None else format_money(per_fit, market)),
         ("budget_kpi_per_res", "—" if per_res is None else format_money(per_res, market)),
     ]
@@ -277,12 +307,12 @@ def scenario_rows(outlooks: list[Outlook], market: str, lang: str) -> list[dict[
     return [
         {
             t("budget_col_scenario", lang): o.name,
-            t("budget_fit", lang): f"{o.fit:.1%}",
-            t("budget_resilience", lang): f"{o.resilience:.1%}",
+            t("budget_fit", lang): percent(o.fit, 1),
+            t("budget_resilience", lang): percent(o.resilience, 1),
             t("budget_col_runway", lang): runway_text(o.projection.runway, horizon, lang),
             t("budget_cmp_burn12", lang): format_money(o.burn_month_12, market),
             t("budget_col_close_cost", lang): format_money(o.hiring_cost_year, market),
-            t("budget_col_gaps_left", lang): f"{o.gaps_left:.1f}",
+            t("budget_col_gaps_left", lang): people(o.gaps_left),
         }
         for o in outlooks
     ]
@@ -297,7 +327,7 @@ class BudgetSection:
 
     title: str
     summary: BudgetSummary
-    figures: dict[str, go.Figure]  # runway_chart, and scenario_compare when any is saved
+    figures: dict[str, go.Figure]  # runway_chart (once cash is entered), scenario_compare
     kpis: list[dict[str, str]]
     compute: list[dict[str, str]]
     scenarios: list[dict[str, str]]
@@ -311,11 +341,14 @@ def budget_section(
     model: BusinessModel,
     today: date | None = None,
 ) -> BudgetSection:
-    """The budget section of a report: runway chart, compute table, scenario comparison."""
+    """The budget section of a report: runway chart, compute table, scenario comparison.
+    Hires that follow the hiring plan are costed as the plan is now (one plan per report)."""
+    plan = plan_with_current_hires(plan, catalog, model, lang)
     summary = summarize(plan, catalog, model, lang, today)
     inputs = plan_compute(plan.finances, model.id, summary.market)
     outlooks = compare_scenarios(plan, catalog, model, lang)
-    figures = {"runway_chart": runway_chart(summary, lang)}
+    # No cash entered: no runway chart (a line falling from 0 would alarm, not inform).
+    figures = {"runway_chart": runway_chart(summary, lang)} if summary.cash_entered else {}
     if outlooks:
         figures["scenario_compare"] = scenario_compare(outlooks, summary.market, lang)
     return BudgetSection(

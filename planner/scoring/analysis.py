@@ -12,11 +12,11 @@ import plotly.graph_objects as go
 
 from planner import charts
 from planner.catalog import Catalog
-from planner.coverage import CoverageReport, analyze, scores_by_model
 from planner.domain import BusinessModel, Plan, area_of
-from planner.hiring import HireStep, plan_hires
-from planner.io import csv_cell
-from planner.pipeline import Pipeline, build_pipeline
+from planner.files import csv_cell
+from planner.scoring.coverage import CoverageReport, analyze, scores_by_model
+from planner.scoring.hiring import HireStep, plan_hires
+from planner.scoring.pipeline import Pipeline, build_pipeline
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,11 @@ from planner.catalog import Catalog
 from planner.charts import FONT, plain
 from planner.domain import LEVEL_MAX, Team
 from planner.i18n import t
-from planner.invites import Proposal, find_member, proposal_diff
+from planner.store import (
+    Proposal,
+    find_member,
+    proposal_diff,
+)
 
 UNDER, SAME, OVER = "#1565c0", "#ffffff", "#e65100"
 NOTE_WIDTH = 48  # characters a hover line holds

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from planner.coverage import CoverageReport, SkillCoverage, skill_status
+from planner.scoring.coverage import CoverageReport, SkillCoverage, skill_status
 
 RISK_SKILLS = {
     "privacy": ("data.governance",),

@@ -16,12 +16,13 @@ import json
 import sys
 from pathlib import Path
 
-from planner import budget
-from planner.budget import BudgetInputError, format_money, month_label, parse_amount
+from planner.budget import summary as budget
+from planner.budget.charts import runway_text
+from planner.budget.summary import BudgetInputError, format_money, month_label, parse_amount
 from planner.catalog import Catalog
 from planner.domain import LANGS, MFU_MAX, MFU_MIN, Plan
+from planner.files import TeamImportError, parse_team
 from planner.i18n import t
-from planner.io import TeamImportError, parse_team
 
 EXIT_OK, EXIT_INPUT = 0, 1
 
@@ -142,8 +143,8 @@ def cmd_budget(args: argparse.Namespace, catalog: Catalog) -> int:
         }
         print(json.dumps(payload, ensure_ascii=False, indent=2))
         return EXIT_OK
-    today_runway = _runway_text(summary.today.projection.runway, horizon, lang)
-    plan_runway = _runway_text(summary.plan.projection.runway, horizon, lang)
+    today_runway = runway_text(summary.today.projection.runway, horizon, lang)
+    plan_runway = runway_text(summary.plan.projection.runway, horizon, lang)
     print(f"{plan.name} · {model.label(lang)} · {summary.currency}")
     print(f"{t('budget_kpi_burn', lang)}: {format_money(summary.burn_today, market)}")
     print(f"{t('budget_kpi_burn_plan', lang)}: {format_money(summary.burn_plan, market)}")
@@ -156,10 +157,6 @@ def cmd_budget(args: argparse.Namespace, catalog: Catalog) -> int:
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
-
-
-def _runway_text(months: float | None, horizon: int, lang: str) -> str:
-    return t("budget_runway_beyond", lang, months=horizon) if months is None else f"{months:.1f}"
 
 
 def _gpus(text: str) -> int:
