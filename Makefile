@@ -37,7 +37,7 @@ $(VENV)/.server-installed: $(VENV)/.app-installed requirements-server.txt
 	fi
 
 # Once after installing: convert the embedded model (GGUF -> transformers cache -> ONNX
-# int4) so a newcomer's first visit does not wait ~1 min for it. A failure is only a
+# int8) so a newcomer's first visit does not wait ~1 min for it. A failure is only a
 # warning: the app converts at its first start instead. Not part of `make check`.
 $(VENV)/.model-warm: $(VENV)/.app-installed
 	@echo "Preparing the text-generation model once (about a minute)"

@@ -10,7 +10,7 @@ import streamlit as st
 
 from components.layout import responsive_layout
 from components.localize import localize_streamlit
-from components.nav import st_pages
+from components.nav import show_navigation, st_pages
 from components.operator import status_requested, status_route
 from components.plans import init_plans, render_plan_sidebar
 from components.plans.offline import database_notice
@@ -30,6 +30,7 @@ if invite_requested():  # a member's self-assessment form, and nothing else of t
     selfassess_route()
 init_plans()
 lang = current_lang()
+show_navigation()  # the sidebar navigation, off until now (never the raw file list)
 current = st.navigation(st_pages(lang))
 with st.sidebar:
     render_language_switch()

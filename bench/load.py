@@ -123,6 +123,14 @@ async def _open_once(cluster: Cluster, index: int) -> None:
         await session.close()
 
 
+def total_cpu_s(cluster: Cluster) -> float:
+    """CPU seconds the replicas used so far: what a rerun costs, however busy the
+    machine is (latency on a shared machine measures the neighbours too)."""
+    from planner.ops import cpu_seconds
+
+    return sum((cpu_seconds(r.process.pid) or 0.0) for r in cluster.replicas if r.process)
+
+
 def total_rss_mb(cluster: Cluster) -> float:
     return sum((r.rss() or 0) for r in cluster.replicas) / 2**20
 
@@ -137,12 +145,15 @@ async def hold_sessions(cluster: Cluster, n: int, rounds: int, think: float) -> 
 def measure(cluster: Cluster, n: int, rounds: int, think: float) -> dict:
     before = total_rss_mb(cluster)
     versions_before = saved_versions(cluster)
+    cpu_before = total_cpu_s(cluster)
     load_before = os.getloadavg()[0]
     started = time.monotonic()
     result = asyncio.run(hold_sessions(cluster, n, rounds, think))
     wall = time.monotonic() - started
     # Sessions closed their websockets; Streamlit keeps them for the TTL.
     after_open = total_rss_mb(cluster)
+    cpu = total_cpu_s(cluster) - cpu_before
+    runs = len(result.latencies) + len(result.opens)
     return {
         "sessions": n,
         "replicas": len(cluster.replicas),
@@ -159,6 +170,7 @@ def measure(cluster: Cluster, n: int, rounds: int, think: float) -> dict:
         "rss_per_session_mb": round((after_open - before) / n, 2),
         "wall_s": round(wall, 1),
         "versions_saved": saved_versions(cluster) - versions_before,
+        "cpu_ms_per_rerun": round(1000 * cpu / runs, 1) if runs else None,
         "load_avg_1m": [round(load_before, 1), round(os.getloadavg()[0], 1)],
     }
 
@@ -194,13 +206,15 @@ def main() -> None:
     print()
     print(
         "| replicas | sessions | reruns | p50 s | p95 s | max s | first open p95 s | errors "
-        "| versions saved | RSS MB before → after → after TTL | MB per session | load avg |"
+        "| versions saved | CPU ms per rerun | RSS MB before → after → after TTL "
+        "| MB per session | load avg |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- " * 13 + "|")
     for r in rows:
         print(
             f"| {r['replicas']} | {r['sessions']} | {r['reruns']} | {r['p50_s']} | {r['p95_s']} "
             f"| {r['max_s']} | {r['open_p95_s']} | {r['errors']} | {r['versions_saved']} "
+            f"| {r['cpu_ms_per_rerun']} "
             f"| {r['rss_before_mb']} → {r['rss_after_mb']} → {r['rss_after_ttl_mb']} "
             f"| {r['rss_per_session_mb']} | {r['load_avg_1m'][0]}–{r['load_avg_1m'][1]} |"
         )

@@ -31,6 +31,19 @@ PAGES: tuple[PageSpec, ...] = (
 )
 
 
+def show_navigation() -> None:
+    """Turn the sidebar navigation on, for this and every later session.
+
+    .streamlit/config.toml starts the server with it off: a `pages/` folder keeps a
+    fresh process in Streamlit's pages-directory mode until the first st.navigation
+    call, and that mode lists pages/*.py by file name ("app, attention, budget, …")
+    while app.py is still importing, seconds on a cold start. With the option off
+    that list is hidden; the router turns it on right before its own navigation, so
+    a first visitor sees the real titles or nothing. The option is process-wide
+    and only ever set to this one value."""
+    st.set_option("client.showSidebarNavigation", True)
+
+
 def st_pages(lang: str) -> list[st.Page]:
     """The pages as st.navigation takes them, titled in the user's language."""
     return [

@@ -74,8 +74,9 @@ if steps:
     show_chart(
         charts.hiring_plan(steps, report.fit, catalog.roles, catalog, ctx.lang), "hiring_plan", ctx
     )
-    # The same labels and number format as the chart's points.
-    st.dataframe(
+    # The same labels and number format as the chart's points. A static table wraps
+    # its cells: the "Why" sentences were cut in a scrolling data frame.
+    st.table(
         [
             {
                 ctx.t("col_role"): charts.hire_label(s, i, catalog.roles, ctx.lang),
@@ -86,7 +87,6 @@ if steps:
             for i, s in enumerate(steps, start=1)
         ],
         hide_index=True,
-        width="stretch",
     )
 else:
     st.success(ctx.t("hiring_none"))

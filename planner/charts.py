@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import math
+import textwrap
 from collections.abc import Collection
 
 import plotly.graph_objects as go
@@ -421,14 +422,14 @@ def hiring_plan(
 # Pipeline layout: (x, y) per stage; the four areas stand in one column.
 _POSITIONS = {
     "market_research": (0.0, 0.55),
-    "team_building": (1.0, 0.55),
-    "research": (2.05, 1.18),
-    "data": (2.05, 0.76),
-    "product": (2.05, 0.34),
-    "market": (2.05, -0.08),
-    "innovation": (3.1, 0.55),
+    "team_building": (1.05, 0.55),
+    "research": (2.2, 1.18),
+    "data": (2.2, 0.76),
+    "product": (2.2, 0.34),
+    "market": (2.2, -0.08),
+    "innovation": (3.35, 0.55),
 }
-_BOX_W, _BOX_H = 0.45, 0.18
+_BOX_W, _BOX_H = 0.5, 0.19
 
 
 def _short(name: str, limit: int = 30) -> str:
@@ -436,28 +437,18 @@ def _short(name: str, limit: int = 30) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
-def _name_lines(names: list[str], width: int = 30) -> list[str]:
-    """Names packed into lines of at most `width` characters (one long name a line)."""
-    lines: list[str] = []
-    for name in names:
-        if lines and len(lines[-1]) + 2 + len(name) <= width:
-            lines[-1] += ", " + name
-        else:
-            lines.append(name)
-    return lines
-
-
 def _stage_label(stage: Stage, lang: str) -> str:
-    """Bold stage name, coverage and resilience, covering people two to a line,
-    blocking mark."""
-    lines = ["<b>" + plain(stage.label) + "</b>"]
+    """Bold stage name (wrapped), coverage and resilience on a line each, up to two
+    covering people a line each, blocking mark: short lines, so the text stays inside
+    its box on a phone-width chart too."""
+    lines = ["<b>" + plain(part) + "</b>" for part in textwrap.wrap(stage.label, 14)]
     if stage.coverage is not None:
-        lines.append(plain(stage_scores(stage, lang)))
+        # "76% covered · resilience 37%": one line in Mermaid, two in a narrow box.
+        lines += [plain(part) for part in stage_scores(stage, lang).split(" · ")]
     if stage.id != "team_building" and stage.people:
-        # Packed before escaping: widths count what the reader sees, not entities.
-        lines += [plain(line) for line in _name_lines([_short(n) for n in stage.people[:4]])]
-        if len(stage.people) > 4:
-            lines[-1] += f" +{len(stage.people) - 4}"
+        lines += [plain(_short(name, 16)) for name in stage.people[:2]]
+        if len(stage.people) > 2:
+            lines[-1] += f" +{len(stage.people) - 2}"
     if stage.blocking:
         lines.append("<b>" + plain(t("stage_blocking", lang)) + "</b>")
     return "<br>".join(lines)
@@ -501,11 +492,11 @@ def pipeline_diagram(pipeline: Pipeline, lang: str) -> go.Figure:
             y=y,
             text=_stage_label(stage, lang),
             showarrow=False,
-            font={"size": 11, "color": "#263238"},
+            font={"size": 10, "color": "#263238"},
             xref="x",
             yref="y",
         )
-    fig.update_xaxes(visible=False, range=[-0.5, 3.6], fixedrange=True)
+    fig.update_xaxes(visible=False, range=[-0.52, 3.87], fixedrange=True)
     fig.update_yaxes(visible=False, range=[-0.3, 1.4], fixedrange=True)
     title = t("chart_pipeline_title", lang)
     if pipeline.blocker:

@@ -25,6 +25,16 @@ def rss_bytes(pid: int | str = "self") -> int | None:
     return None
 
 
+def cpu_seconds(pid: int | str = "self") -> float | None:
+    """CPU time a process has used (user + system), or None where it cannot be read."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+
+
 def replica_name(port: int | None = None) -> str:
     """PLANNER_REPLICA_NAME, else host name and port: one name per replica."""
     if name := os.environ.get("PLANNER_REPLICA_NAME", "").strip():

@@ -13,6 +13,7 @@ Whose plans a session edits (`owner_id`):
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
 
 import sqlalchemy as sa
@@ -20,6 +21,7 @@ import streamlit as st
 
 from components.settings import secret, setting
 from planner.store import INSTANCE_OWNER, Store, StoreError
+from planner.store.cleanup import purge_unused_workspaces, unused_days
 from planner.workspace_cli import default_database_url
 
 # What a store call may raise when the database is unreachable or refuses.
@@ -43,8 +45,17 @@ def _open_store(url: str) -> Store:
     store = Store(url)
     store.purge_deleted()  # plans deleted longer ago than the undo window
     if private_workspaces():
+        _purge_unused_workspaces(store)
         _announce_instance_workspace(store)
     return store
+
+
+def _purge_unused_workspaces(store: Store) -> None:
+    """Visits that never changed anything leave a workspace and an empty plan:
+    removed after PLANNER_UNUSED_WORKSPACE_DAYS (default 30; 0 keeps them)."""
+    days = unused_days(setting("PLANNER_UNUSED_WORKSPACE_DAYS"))
+    if days and (removed := purge_unused_workspaces(store, timedelta(days=days))):
+        _log.info("removed %d workspaces unused for %d days", removed, days)
 
 
 def _announce_instance_workspace(store: Store) -> None:

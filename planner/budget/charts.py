@@ -58,6 +58,18 @@ def _layout(title: str, height: int, **extra: object) -> dict:
 _TEMPLATE = pio.templates["plotly_white"]
 
 
+def _inside(place: str, month: int, horizon: int) -> str:
+    """A marker label's position that keeps its text inside the chart: near the left
+    edge it runs right of the point, near the right edge left of it (centred, "cash
+    runs out 2026-12" was cut at both edges)."""
+    vertical = place.split()[0]
+    if month < horizon * 0.2:
+        return f"{vertical} right"
+    if month > horizon * 0.8:
+        return f"{vertical} left"
+    return place
+
+
 def runway_text(runway: float | None, horizon: int, lang: str) -> str:
     """The runway in months, or "beyond the horizon" when cash lasts past it."""
     if runway is None:
@@ -91,6 +103,7 @@ def runway_chart(summary: BudgetSummary, lang: str) -> go.Figure:
         )
         zero = outlook.projection.zero_month
         if zero is not None:
+            place = _inside(place, zero, horizon)
             marker = t("budget_zero_marker", lang, month=labels[zero])
             # Both lines out of cash in the same month: the month is written once.
             same = outlook is summary.today and zero == summary.plan.projection.zero_month
@@ -103,19 +116,21 @@ def runway_chart(summary: BudgetSummary, lang: str) -> go.Figure:
                     "marker": {"color": ZERO_COLOUR, "size": 12, "symbol": "x"},
                     "text": [marker],
                     "textposition": place,
+                    "cliponaxis": False,
                     "textfont": {"color": ZERO_COLOUR},
                     "name": t("budget_zero_legend", lang, series=name),
                     "hovertemplate": plain(marker) + "<extra></extra>",
                 }
             )
-    title = t(
-        "budget_runway_title",
+    # The runway goes in a subtitle: one long title line was cut at 800 px.
+    subtitle = t(
+        "budget_runway_subtitle",
         lang,
         today=runway_text(summary.today.projection.runway, horizon, lang),
         plan=runway_text(summary.plan.projection.runway, horizon, lang),
     )
     layout = _layout(
-        title,
+        t("budget_runway_title", lang),
         440,
         xaxis={"title": {"text": t("budget_axis_month", lang)}, "type": "category", "nticks": 12},
         yaxis={
@@ -126,6 +141,7 @@ def runway_chart(summary: BudgetSummary, lang: str) -> go.Figure:
             "zerolinecolor": ZERO_COLOUR,
         },
     )
+    layout["title"]["subtitle"] = {"text": plain(subtitle)}
     return go.Figure({"data": traces, "layout": layout})
 
 

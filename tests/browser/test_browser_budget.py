@@ -78,10 +78,12 @@ def test_budget(open_app, sample_team: Team, catalog: Catalog, lang: str) -> Non
     expect(app.metric(t("budget_kpi_burn", lang))).to_have_text(
         budget.format_money(summary.burn_today, MARKET[lang])
     )
-    title = t("budget_runway_title", lang, today=today, plan=plan)
+    subtitle = t("budget_runway_subtitle", lang, today=today, plan=plan)
     # A chart whose traces change is drawn anew: wait for the old one to go.
     expect(app.chart_title("runway_chart")).to_have_count(1)
-    expect(app.chart_title("runway_chart")).to_have_text(title)
+    expect(app.chart_title("runway_chart")).to_have_text(t("budget_runway_title", lang))
+    runway = app.key("runway_chart").locator(".main-svg text", has_text=subtitle)
+    expect(runway).to_have_count(1)
     zero = budget.month_label(summary.start, summary.plan.projection.zero_month)
     marker = t("budget_zero_marker", lang, month=zero)
     expect(app.key("runway_chart").locator(".main-svg text", has_text=marker)).to_have_count(1)
