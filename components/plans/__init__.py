@@ -1,6 +1,6 @@
 """Plans that last: the database, autosave, the plan sidebar and share links.
 
-The Store (planner/store.py) is created once per process with st.cache_resource;
+The Store (planner/store/plans.py) is created once per process with st.cache_resource;
 everything per user lives in st.session_state. app.py calls, on every run:
 
 - `init_plans` before any page reads the plan: it loads the user's latest plan

@@ -1,4 +1,4 @@
-"""planner/budget.py: hand-computed payroll, runway and compute, and their invariants."""
+"""planner/budget/: hand-computed payroll, runway and compute, and their invariants."""
 
 from __future__ import annotations
 
