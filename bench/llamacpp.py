@@ -14,6 +14,7 @@ off, whose native build crashes on some CPUs). Only bench/textgen.py calls this;
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import re
 import shutil
@@ -76,14 +77,31 @@ def _sources(folder: Path, version: str, log: Path) -> Path:
     return vendor
 
 
-def build(cache: Path) -> Path:
-    """The llama-bench binary for the pinned version, built on first use."""
+class BuildInProgress(RuntimeError):
+    """Another process is building llama-bench (its log: <cache>/llama.cpp-*/build.log)."""
+
+
+def build(cache: Path, wait: bool = True) -> Path:
+    """The llama-bench binary for the pinned version, built on first use (one build at
+    a time: a second caller waits for the first, or with wait=False says so)."""
     version = pinned_version()
     folder = cache / f"llama.cpp-{version}"
     binary = folder / "build" / "bin" / "llama-bench"
     if binary.is_file():
         return binary
     folder.mkdir(parents=True, exist_ok=True)
+    with (folder / ".lock").open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError as exc:
+            log = folder / "build.log"
+            raise BuildInProgress(f"another process is building it: {log}") from exc
+        if binary.is_file():
+            return binary
+        return _build(folder, version, binary)
+
+
+def _build(folder: Path, version: str, binary: Path) -> Path:
     log = folder / "build.log"
     vendor = _sources(folder, version, log)
     configure = ["cmake", "-S", str(vendor), "-B", str(folder / "build")]

@@ -206,9 +206,10 @@ def main() -> None:
     print()
     print(
         "| replicas | sessions | reruns | p50 s | p95 s | max s | first open p95 s | errors "
-        "| versions saved | RSS MB before → after → after TTL | MB per session | load avg |"
+        "| versions saved | CPU ms per rerun | RSS MB before → after → after TTL "
+        "| MB per session | load avg |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- " * 13 + "|")
     for r in rows:
         print(
             f"| {r['replicas']} | {r['sessions']} | {r['reruns']} | {r['p50_s']} | {r['p95_s']} "

@@ -83,19 +83,15 @@ def check_levels(skills: dict[str, int]) -> None:
             raise ValueError(f"level {level} of {skill_id} is outside 0-5")
 
 
-class Member(BaseModel):
+class Person(BaseModel):
+    """Who someone is in a plan: a name, a role and an FTE share. A member and a
+    self-assessment (planner/store/assessment.py) validate them alike."""
+
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     name: str = Field(min_length=1, max_length=MAX_NAME_LEN)
     role: str = Field(default="", max_length=MAX_NAME_LEN)
     fte: float = Field(default=1.0, gt=0, le=1)
-    skills: dict[str, int] = Field(default_factory=dict)
-    # What the member costs a month, all in (salary and on-costs); None: the role's mid band.
-    monthly_cost: float | None = Field(default=None, ge=0, le=MAX_MONEY, allow_inf_nan=False)
-    # Where each level came from and when it was last confirmed (skill id -> RatingMeta).
-    # None, or a skill missing here: the founder's rating, date unknown (every plan made
-    # before self-assessments existed); written only when set, so old plans stay as they were.
-    ratings_meta: dict[str, RatingMeta] | None = None
 
     @field_validator("name", "role")
     @classmethod
@@ -108,6 +104,16 @@ class Member(BaseModel):
         if not value:
             raise ValueError("name is empty")
         return value
+
+
+class Member(Person):
+    skills: dict[str, int] = Field(default_factory=dict)
+    # What the member costs a month, all in (salary and on-costs); None: the role's mid band.
+    monthly_cost: float | None = Field(default=None, ge=0, le=MAX_MONEY, allow_inf_nan=False)
+    # Where each level came from and when it was last confirmed (skill id -> RatingMeta).
+    # None, or a skill missing here: the founder's rating, date unknown (every plan made
+    # before self-assessments existed); written only when set, so old plans stay as they were.
+    ratings_meta: dict[str, RatingMeta] | None = None
 
     @field_validator("skills")
     @classmethod

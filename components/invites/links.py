@@ -15,14 +15,14 @@ from components.provenance import invite_days
 from components.state import Ctx
 from planner.domain import LANGS
 from planner.formatting import md
-from planner.store import Store
-from planner.store.invites import (
+from planner.store import (
     ACCEPTED,
     MAX_TITLE_LEN,
     PENDING,
     REJECTED,
     Invite,
     MemberNotFound,
+    Store,
     create_invite,
     revoke_invite,
 )

@@ -175,11 +175,14 @@ def _roadmap(a: Analysis, when: date) -> RoadmapSection:
     return roadmap_section(a.plan, a.catalog, a.model, a.lang, when)
 
 
-def _roadmap_tables(r: RoadmapSection) -> list[tuple[list[str], list[list[str]]]]:
+def _roadmap_tables(
+    r: RoadmapSection, with_closes: bool = True
+) -> list[tuple[list[str], list[list[str]]]]:
     """The actions (month, who, skill, cost, why), the modes side by side, when each
     skill closes, and the succession table: every table the page shows."""
     shown = [{k: str(v) for k, v in row.items() if k not in ("index", "kind")} for row in r.actions]
-    return [_rows_table(rows) for rows in (shown, r.compare, r.closes, r.succession) if rows]
+    closes = r.closes if with_closes else []
+    return [_rows_table(rows) for rows in (shown, r.compare, closes, r.succession) if rows]
 
 
 def _html_table(header: list[str], rows: list[list[str]]) -> str:
@@ -395,7 +398,8 @@ def report_figures(a: Analysis, when: date | None = None) -> list[go.Figure]:
         pages.extend(_table_pages("budget", budget.title, table, lang, TEAM_ROWS_PER_PAGE))
     roadmap = _roadmap(a, when)
     pages.append(_page_layout(go.Figure(roadmap.figure)))
-    for table in _roadmap_tables(roadmap):
+    # The PDF leaves out "when each skill is covered" (in the HTML): one page less to render.
+    for table in _roadmap_tables(roadmap, with_closes=False):
         pages.extend(_table_pages("budget", roadmap.title, table, lang, TEAM_ROWS_PER_PAGE))
     pages.extend(
         _table_pages(

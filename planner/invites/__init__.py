@@ -2,7 +2,7 @@
 invite records (kept in `planner.store`).
 """
 
-from planner.store.invites import (
+from planner.store import (
     FTE_FIELD,
     INVITE_DAYS,
     MAX_INVITE_DAYS,

@@ -12,7 +12,8 @@ import os
 
 from alembic import context
 
-from planner.store.plans import make_engine, metadata
+from planner.store.engine import make_engine
+from planner.store.schema import metadata
 
 connection = context.config.attributes.get("connection")
 

@@ -1,71 +1,96 @@
-"""Persistence: plans and their versions, share links, workspaces and
-self-assessment invites in one database (SQLAlchemy Core, migrated by Alembic).
+"""Persistence: plans and their versions, share links, workspaces and self-assessment
+invites, in one database (SQLAlchemy Core; Alembic migrates it).
+
+- `schema`: every table in one `metadata` (Alembic's target);
+- `engine`: engines, `Database.transaction()` and the migration;
+- `versions`: plan rows and versions (`append_version`, the conditional save);
+- `plans`: the `Store` (plans, trash, import) with `shares` and `workspaces`;
+- `invites`, `assessment`, `proposals`: self-assessment links, what a person
+  submits, and what accepting it changes;
+- `changes`, `errors`, `tokens`: history words, what the store raises, capability tokens.
+
+This package re-exports the public names: `from planner.store import Store`.
 """
 
+from planner.store.assessment import (
+    MAX_NOTE_LEN,
+    InvalidAssessment,
+    SelfAssessment,
+    one_line,
+    parse_assessment,
+    read_assessment,
+)
+from planner.store.changes import (
+    CHANGE_TEXT,
+    describe_changes,
+    summarize,
+)
+from planner.store.engine import (
+    MIGRATIONS_DIR,
+    Database,
+    make_engine,
+    normalize_url,
+    sqlite_url,
+    utcnow,
+)
+from planner.store.errors import (
+    AlreadyDecided,
+    ClaimUnconfirmed,
+    InviteRefused,
+    MemberNotFound,
+    NameTaken,
+    NewerDatabase,
+    PlanImportError,
+    PlanNotFound,
+    StaleVersion,
+    StoreError,
+    WorkspaceNotFound,
+)
 from planner.store.invites import (
     FTE_FIELD,
     INVITE_DAYS,
     MAX_INVITE_DAYS,
-    MAX_NOTE_LEN,
     MAX_SUBMISSIONS,
-    MAX_TITLE_LEN,
     MIN_SUBMIT_INTERVAL,
     STATES,
-    AlreadyDecided,
-    ClaimUnconfirmed,
     FormView,
-    InvalidAssessment,
     Invite,
-    InviteRefused,
-    MemberNotFound,
-    Proposal,
-    SelfAssessment,
-    SkillDiff,
-    apply_proposal,
-    claimed_member,
     create_invite,
-    decide,
-    find_member,
     list_invites,
-    name_key,
     open_form,
-    parse_assessment,
-    pending_proposals,
-    proposal_diff,
-    proposal_status,
     revoke_invite,
     submit,
 )
 from planner.store.plans import (
-    CHANGE_TEXT,
-    HINT_CHARS,
-    INSTANCE_OWNER,
     MAX_IMPORT_BYTES,
-    MIGRATIONS_DIR,
     UNDO_WINDOW,
-    WORKSPACE_PREFIX,
-    Loaded,
-    NameTaken,
-    NewerDatabase,
-    NewShare,
-    PlanImportError,
-    PlanInfo,
-    PlanNotFound,
-    ShareInfo,
-    StaleVersion,
     Store,
-    StoreError,
-    VersionInfo,
-    Workspace,
-    WorkspaceNotFound,
-    copy_name,
-    describe_changes,
-    make_engine,
-    normalize_url,
     parse_plan_json,
-    sqlite_url,
-    summarize,
-    unique_name,
+)
+from planner.store.proposals import (
+    ACCEPTED,
+    PENDING,
+    REJECTED,
+    REPLACED,
+    Proposal,
+    SkillDiff,
+    apply_proposal,
+    claimed_member,
+    decide,
+    find_member,
+    name_key,
+    pending_proposals,
+    proposal_diff,
+    proposal_status,
+)
+from planner.store.schema import (
+    MAX_TITLE_LEN,
+)
+from planner.store.shares import (
+    HINT_CHARS,
+    NewShare,
+    ShareInfo,
+    Shares,
 )
 from planner.store.tokens import (
     TOKEN_BYTES,
@@ -74,8 +99,30 @@ from planner.store.tokens import (
     is_token_shaped,
     new_token,
 )
+from planner.store.versions import (
+    Loaded,
+    PlanInfo,
+    VersionInfo,
+    append_version,
+    copy_name,
+    insert_plan,
+    latest_plan,
+    plan_row,
+    read_plan,
+    revoke_owned,
+    taken_names,
+    unique_name,
+    version_data,
+)
+from planner.store.workspaces import (
+    INSTANCE_OWNER,
+    WORKSPACE_PREFIX,
+    Workspace,
+    Workspaces,
+)
 
 __all__ = [
+    "ACCEPTED",
     "CHANGE_TEXT",
     "FTE_FIELD",
     "HINT_CHARS",
@@ -88,6 +135,9 @@ __all__ = [
     "MAX_TITLE_LEN",
     "MIGRATIONS_DIR",
     "MIN_SUBMIT_INTERVAL",
+    "PENDING",
+    "REJECTED",
+    "REPLACED",
     "STATES",
     "TOKEN_BYTES",
     "TOKEN_FORM",
@@ -95,6 +145,7 @@ __all__ = [
     "WORKSPACE_PREFIX",
     "AlreadyDecided",
     "ClaimUnconfirmed",
+    "Database",
     "FormView",
     "InvalidAssessment",
     "Invite",
@@ -110,6 +161,7 @@ __all__ = [
     "Proposal",
     "SelfAssessment",
     "ShareInfo",
+    "Shares",
     "SkillDiff",
     "StaleVersion",
     "Store",
@@ -117,6 +169,8 @@ __all__ = [
     "VersionInfo",
     "Workspace",
     "WorkspaceNotFound",
+    "Workspaces",
+    "append_version",
     "apply_proposal",
     "claimed_member",
     "copy_name",
@@ -125,21 +179,31 @@ __all__ = [
     "describe_changes",
     "find_member",
     "hash_token",
+    "insert_plan",
     "is_token_shaped",
+    "latest_plan",
     "list_invites",
     "make_engine",
     "name_key",
     "new_token",
     "normalize_url",
+    "one_line",
     "open_form",
     "parse_assessment",
     "parse_plan_json",
     "pending_proposals",
+    "plan_row",
     "proposal_diff",
     "proposal_status",
+    "read_assessment",
+    "read_plan",
     "revoke_invite",
+    "revoke_owned",
     "sqlite_url",
     "submit",
     "summarize",
+    "taken_names",
     "unique_name",
+    "utcnow",
+    "version_data",
 ]

@@ -11,8 +11,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from planner.domain import Plan
-from planner.store.invites import invites
-from planner.store.plans import INSTANCE_OWNER, Store, _now, plans, shares, versions, workspaces
+from planner.store.engine import utcnow
+from planner.store.plans import Store
+from planner.store.schema import invites, plans, shares, versions, workspaces
+from planner.store.workspaces import INSTANCE_OWNER
 
 DEFAULT_UNUSED_DAYS = 30
 
@@ -52,9 +54,9 @@ def purge_unused_workspaces(
     store: Store, older_than: timedelta, *, now: datetime | None = None
 ) -> int:
     """Remove workspaces made before `older_than` ago and never used; how many."""
-    cutoff = (now or _now()) - older_than
+    cutoff = (now or utcnow()) - older_than
     removed = 0
-    with store._tx(write=True) as conn:
+    with store.transaction(write=True) as conn:
         candidates = conn.execute(
             sa.select(workspaces.c.id, workspaces.c.owner).where(
                 workspaces.c.owner != INSTANCE_OWNER,

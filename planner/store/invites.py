@@ -2,7 +2,7 @@
 
 A founder creates an invite link for a member of a plan (or an open link, where the
 person types their name). The link's token is shown once; the database keeps only
-its SHA-256 (planner.tokens), so a read of the database opens no form. A link
+its SHA-256 (planner/store/tokens.py), so a read of the database opens no form. A link
 expires (14 days by default), can be revoked, takes at most MAX_SUBMISSIONS
 submissions and no more than one every MIN_SUBMIT_INTERVAL.
 
@@ -20,207 +20,30 @@ transactions as the plans they change. No streamlit here.
 
 from __future__ import annotations
 
-import json
-import re
-import unicodedata
 import uuid
-from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    StrictInt,
-    ValidationError,
-    ValidationInfo,
-    field_validator,
-)
 from sqlalchemy.engine import Connection
 
-from planner.domain import (
-    LANGS,
-    MAX_NAME_LEN,
-    Member,
-    Plan,
-    RatingMeta,
-    Team,
-    check_levels,
-    first_error,
-)
-from planner.files import control_char
-from planner.scoring import with_meta
-from planner.store.plans import (
-    PlanNotFound,
-    StaleVersion,
-    Store,
-    StoreError,
-    _now,
-    _plan_from_row,
-    metadata,
-    plans,
-)
+from planner.domain import LANGS
+from planner.store.assessment import SelfAssessment, one_line, read_assessment
+from planner.store.engine import Database, utcnow
+from planner.store.errors import InviteRefused, MemberNotFound
+from planner.store.proposals import PENDING, REPLACED
+from planner.store.schema import MAX_TITLE_LEN, invites, plans, proposals
 from planner.store.tokens import hash_token, is_token_shaped, new_token
+from planner.store.versions import latest_plan, plan_row, revoke_owned
 
 INVITE_DAYS = 14  # default life of a link; the app reads PLANNER_INVITE_DAYS
 MAX_INVITE_DAYS = 365
 MAX_SUBMISSIONS = 5
 MIN_SUBMIT_INTERVAL = timedelta(seconds=20)
 MAX_NOTE_LEN = 500
-MAX_TITLE_LEN = 120
 FTE_FIELD = "fte"  # beside skill ids, what an accept may take from a proposal
 
 STATES = ("not_opened", "opened", "submitted", "revoked", "expired")
-PENDING, REPLACED, ACCEPTED, REJECTED = "pending", "replaced", "accepted", "rejected"
-
-invites = sa.Table(
-    "invites",
-    metadata,
-    sa.Column("id", sa.String(32), primary_key=True),
-    sa.Column("token_hash", sa.String(64), nullable=False, unique=True),
-    sa.Column(
-        "plan_id", sa.String(32), sa.ForeignKey("plans.id", ondelete="CASCADE"), nullable=False
-    ),
-    sa.Column("member", sa.String(MAX_NAME_LEN), nullable=True),  # None: an open link
-    sa.Column("title", sa.String(MAX_TITLE_LEN), nullable=False),  # what the form may show
-    sa.Column("lang", sa.String(8), nullable=False),
-    sa.Column("created_at", sa.DateTime, nullable=False),
-    sa.Column("expires_at", sa.DateTime, nullable=False),
-    sa.Column("opened_at", sa.DateTime, nullable=True),
-    sa.Column("submitted_at", sa.DateTime, nullable=True),
-    sa.Column("revoked_at", sa.DateTime, nullable=True),
-    sa.Column("submissions", sa.Integer, nullable=False),
-)
-sa.Index("ix_invites_plan", invites.c.plan_id)
-
-proposals = sa.Table(
-    "proposals",
-    metadata,
-    sa.Column("id", sa.String(32), primary_key=True),
-    sa.Column(
-        "invite_id", sa.String(32), sa.ForeignKey("invites.id", ondelete="CASCADE"), nullable=False
-    ),
-    sa.Column(
-        "plan_id", sa.String(32), sa.ForeignKey("plans.id", ondelete="CASCADE"), nullable=False
-    ),
-    sa.Column("data", sa.Text, nullable=False),  # the SelfAssessment, as JSON
-    sa.Column("status", sa.String(16), nullable=False),
-    sa.Column("created_at", sa.DateTime, nullable=False),
-    sa.Column("decided_at", sa.DateTime, nullable=True),
-    sa.Column("version", sa.Integer, nullable=True),  # the plan version an accept made
-)
-sa.Index("ix_proposals_plan_status", proposals.c.plan_id, proposals.c.status)
-sa.Index("ix_proposals_invite", proposals.c.invite_id)
-
-
-class MemberNotFound(StoreError):
-    """An invite was asked for a member the plan does not have."""
-
-
-class InviteRefused(StoreError):
-    """A submission was refused: `reason` is "invalid" (no live link: malformed,
-    unknown, revoked, expired or its plan deleted), "limit" (MAX_SUBMISSIONS reached)
-    or "too_soon" (wait `wait_s` seconds)."""
-
-    def __init__(self, reason: str, wait_s: int = 0) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.wait_s = wait_s
-
-
-class InvalidAssessment(StoreError):
-    """A submitted form is not valid; `where` and `problem` say why (for the log)."""
-
-    def __init__(self, where: str, problem: str) -> None:
-        super().__init__(f"{where}: {problem}")
-        self.where = where
-        self.problem = problem
-
-
-class ClaimUnconfirmed(StoreError):
-    """An open link's name matches a member: whoever held the link says they are
-    that member, which the founder confirms before their ratings change."""
-
-    def __init__(self, member: str) -> None:
-        super().__init__(f"the claim to be {member!r} is not confirmed")
-        self.member = member
-
-
-class AlreadyDecided(StoreError):
-    """The proposal was accepted, rejected or replaced meanwhile (another tab)."""
-
-
-# -- what a person submits ---------------------------------------------------------
-
-_NOTE_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-
-
-class SelfAssessment(BaseModel):
-    """One person's own ratings: a level 0-5 per skill, an optional evidence note per
-    skill, their FTE; the name (and role) matter for an open link only."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    name: str = Field(min_length=1, max_length=MAX_NAME_LEN)
-    role: str = Field(default="", max_length=MAX_NAME_LEN)
-    fte: float = Field(default=1.0, gt=0, le=1, allow_inf_nan=False)
-    # Strict: a JSON true is not a level.
-    skills: dict[str, StrictInt] = Field(default_factory=dict)
-    notes: dict[str, str] = Field(default_factory=dict)
-
-    @field_validator("name", "role")
-    @classmethod
-    def _plain_text(cls, value: str) -> str:
-        value = value.strip()
-        if char := control_char(value):
-            raise ValueError(f"holds the control character {char}")
-        return value
-
-    @field_validator("name")
-    @classmethod
-    def _name_not_blank(cls, value: str) -> str:
-        if not value:
-            raise ValueError("name is empty")
-        return value
-
-    @field_validator("skills")
-    @classmethod
-    def _levels(cls, skills: dict[str, int]) -> dict[str, int]:
-        check_levels(skills)
-        # Zeros are kept: "I have none of this" is an answer, unlike a skipped skill.
-        return dict(sorted(skills.items()))
-
-    @field_validator("notes")
-    @classmethod
-    def _notes(cls, notes: dict[str, str], info: ValidationInfo) -> dict[str, str]:
-        skills = info.data.get("skills") or {}
-        kept = {}
-        for skill_id, note in sorted(notes.items()):
-            if skill_id not in skills:
-                raise ValueError(f"a note for {skill_id!r}, which is not rated")
-            # Line breaks and other control characters become spaces: a note is one line.
-            text = " ".join(_NOTE_CONTROL.sub(" ", note).split())
-            if len(text) > MAX_NOTE_LEN:
-                raise ValueError(f"the note for {skill_id} is over {MAX_NOTE_LEN} characters")
-            if text:
-                kept[skill_id] = text
-        return kept
-
-
-def parse_assessment(data: dict, skill_ids: Collection[str] | None = None) -> SelfAssessment:
-    """A SelfAssessment from form data, or InvalidAssessment. With skill_ids (the
-    catalog's), a skill outside it is refused."""
-    try:
-        assessment = SelfAssessment.model_validate(data)
-    except ValidationError as exc:
-        raise InvalidAssessment(*first_error(exc)) from None
-    if skill_ids is not None:
-        unknown = sorted(set(assessment.skills) - set(skill_ids))
-        if unknown:
-            raise InvalidAssessment("skills", f"unknown skill {unknown[0]!r}")
-    return assessment
 
 
 # -- records -----------------------------------------------------------------------
@@ -246,7 +69,7 @@ class Invite:
         """One of STATES: revoked and expired first, then how far the person got."""
         if self.revoked_at is not None:
             return "revoked"
-        if (now or _now()) >= self.expires_at:
+        if (now or utcnow()) >= self.expires_at:
             return "expired"
         if self.submissions:
             return "submitted"
@@ -267,22 +90,6 @@ class FormView:
     previous: SelfAssessment | None  # this link's last submission
 
 
-@dataclass(frozen=True)
-class Proposal:
-    id: str
-    invite_id: str
-    plan_id: str
-    member: str | None  # the member the link was made for; None: an open link
-    assessment: SelfAssessment
-    created_at: datetime
-    status: str
-
-    @property
-    def name(self) -> str:
-        """Whose ratings these are: the bound member, or the name typed."""
-        return self.member or self.assessment.name
-
-
 def _invite(row: sa.Row) -> Invite:
     return Invite(
         id=row.id,
@@ -299,20 +106,11 @@ def _invite(row: sa.Row) -> Invite:
     )
 
 
-def _assessment(data: str) -> SelfAssessment:
-    return SelfAssessment.model_validate(json.loads(data))
-
-
 # -- the founder's side: links -------------------------------------------------------
 
 
-def _latest_plan(store: Store, conn: Connection, plan_id: str, owner: str) -> tuple[Plan, int]:
-    row = store._plan_row(conn, plan_id, owner)
-    return _plan_from_row(store._version_data(conn, plan_id, row.version)), row.version
-
-
 def create_invite(
-    store: Store,
+    store: Database,
     plan_id: str,
     owner: str = "",
     member: str | None = None,
@@ -326,12 +124,12 @@ def create_invite(
 
     Returns the token, to be shown once, and the invite; only the token's hash is
     stored. Raises PlanNotFound, or MemberNotFound for a name not in the plan."""
-    now = now or _now()
+    now = now or utcnow()
     days = max(1, min(int(days), MAX_INVITE_DAYS))
-    title = " ".join(_NOTE_CONTROL.sub(" ", title).split())[:MAX_TITLE_LEN]
+    title = one_line(title)[:MAX_TITLE_LEN]
     token = new_token()
-    with store._tx(write=True) as conn:
-        plan, _ = _latest_plan(store, conn, plan_id, owner)
+    with store.transaction(write=True) as conn:
+        plan, _ = latest_plan(conn, plan_id, owner)
         if member is not None:
             found = next(
                 (m.name for m in plan.team.members if m.name.casefold() == member.casefold()),
@@ -358,10 +156,10 @@ def create_invite(
     return token, Invite(**{k: v for k, v in values.items() if k != "token_hash"})
 
 
-def list_invites(store: Store, plan_id: str, owner: str = "") -> list[Invite]:
+def list_invites(store: Database, plan_id: str, owner: str = "") -> list[Invite]:
     """The plan's links, newest first."""
-    with store._tx() as conn:
-        store._plan_row(conn, plan_id, owner)
+    with store.transaction() as conn:
+        plan_row(conn, plan_id, owner)
         rows = conn.execute(
             sa.select(invites)
             .where(invites.c.plan_id == plan_id)
@@ -371,23 +169,12 @@ def list_invites(store: Store, plan_id: str, owner: str = "") -> list[Invite]:
 
 
 def revoke_invite(
-    store: Store, invite_id: str, owner: str = "", now: datetime | None = None
+    store: Database, invite_id: str, owner: str = "", now: datetime | None = None
 ) -> None:
     """The link stops working at once. Its submitted proposals stay for the founder to
     decide. PlanNotFound for a link that is not the owner's (or already revoked)."""
-    with store._tx(write=True) as conn:
-        owned = sa.select(plans.c.id).where(plans.c.owner == owner)
-        done = conn.execute(
-            invites.update()
-            .where(
-                invites.c.id == invite_id,
-                invites.c.plan_id.in_(owned),
-                invites.c.revoked_at.is_(None),
-            )
-            .values(revoked_at=now or _now())
-        )
-        if done.rowcount != 1:
-            raise PlanNotFound("invite")
+    with store.transaction(write=True) as conn:
+        revoke_owned(conn, invites, invite_id, owner, "invite", now)
 
 
 # -- the person's side: the form -----------------------------------------------------
@@ -417,25 +204,25 @@ def _last_submission(conn: Connection, invite_id: str) -> SelfAssessment | None:
         .order_by(proposals.c.created_at.desc(), proposals.c.id)
         .limit(1)
     ).scalar()
-    return None if data is None else _assessment(data)
+    return None if data is None else read_assessment(data)
 
 
 def open_form(
-    store: Store,
+    store: Database,
     token: object,
     now: datetime | None = None,
     max_submissions: int = MAX_SUBMISSIONS,
 ) -> FormView | None:
     """What the form shows for a token, or None when it is not a live link. The
     first opening is recorded (the founder's list shows it)."""
-    now = now or _now()
-    with store._tx() as conn:
+    now = now or utcnow()
+    with store.transaction() as conn:
         row = _live_invite(conn, token, now)
         if row is None:
             return None
         previous = _last_submission(conn, row.id)
     if row.opened_at is None:
-        with store._tx(write=True) as conn:
+        with store.transaction(write=True) as conn:
             conn.execute(
                 invites.update()
                 .where(invites.c.id == row.id, invites.c.opened_at.is_(None))
@@ -453,7 +240,7 @@ def open_form(
 
 
 def submit(
-    store: Store,
+    store: Database,
     token: object,
     assessment: SelfAssessment,
     *,
@@ -466,9 +253,9 @@ def submit(
     Returns how many submissions the link has left. Raises InviteRefused: "invalid"
     for no live link, "limit" after max_submissions, "too_soon" within min_interval
     of the last one. For a member's link the name is the member's, whatever was sent."""
-    now = now or _now()
+    now = now or utcnow()
     min_interval = MIN_SUBMIT_INTERVAL if min_interval is None else min_interval
-    with store._tx(write=True) as conn:
+    with store.transaction(write=True) as conn:
         row = _live_invite(conn, token, now)
         if row is None:
             raise InviteRefused("invalid")
@@ -520,232 +307,3 @@ def submit(
             )
         )
         return max(0, max_submissions - used)
-
-
-# -- the founder's side: calibration -------------------------------------------------
-
-
-def pending_proposals(store: Store, plan_id: str, owner: str = "") -> list[Proposal]:
-    """The plan's proposals waiting for a decision, oldest first."""
-    with store._tx() as conn:
-        store._plan_row(conn, plan_id, owner)
-        rows = conn.execute(
-            sa.select(proposals, invites.c.member)
-            .join(invites, invites.c.id == proposals.c.invite_id)
-            .where(proposals.c.plan_id == plan_id, proposals.c.status == PENDING)
-            .order_by(proposals.c.created_at, proposals.c.id)
-        ).all()
-    return [
-        Proposal(
-            id=r.id,
-            invite_id=r.invite_id,
-            plan_id=r.plan_id,
-            member=r.member,
-            assessment=_assessment(r.data),
-            created_at=r.created_at,
-            status=r.status,
-        )
-        for r in rows
-    ]
-
-
-def proposal_status(store: Store, plan_id: str, owner: str = "") -> dict[str, str]:
-    """invite id -> the status of its latest proposal (for the founder's list)."""
-    with store._tx() as conn:
-        store._plan_row(conn, plan_id, owner)
-        rows = conn.execute(
-            sa.select(proposals.c.invite_id, proposals.c.status)
-            .where(proposals.c.plan_id == plan_id)
-            .order_by(proposals.c.created_at, proposals.c.id)
-        ).all()
-    return {r.invite_id: r.status for r in rows}
-
-
-def decide(
-    store: Store,
-    proposal_id: str,
-    owner: str = "",
-    *,
-    accept: bool,
-    fields: Collection[str] | None = None,
-    base_version: int | None = None,
-    today: date | None = None,
-    now: datetime | None = None,
-    claim_confirmed: bool = False,
-) -> int | None:
-    """Accept (all, or only `fields`: skill ids and/or "fte") or reject a proposal.
-
-    An open link's proposal whose name matches a member is accepted only with
-    `claim_confirmed` (the founder confirmed who sent it); else ClaimUnconfirmed,
-    and the proposal stays pending.
-
-    An accept writes one new plan version and returns its number; a reject writes
-    none and returns None. Raises AlreadyDecided when another tab decided first,
-    StaleVersion when base_version is given and the plan moved on since (the
-    proposal then stays pending), PlanNotFound for a proposal not the owner's."""
-    now = now or _now()
-    with store._tx(write=True) as conn:
-        row = conn.execute(
-            sa.select(proposals, invites.c.member)
-            .join(invites, invites.c.id == proposals.c.invite_id)
-            .where(proposals.c.id == proposal_id)
-        ).first()
-        if row is None:
-            raise PlanNotFound("proposal")
-        plan, latest = _latest_plan(store, conn, row.plan_id, owner)  # the owner's, or raises
-        claimed = conn.execute(
-            proposals.update()
-            .where(proposals.c.id == proposal_id, proposals.c.status == PENDING)
-            .values(status=ACCEPTED if accept else REJECTED, decided_at=now)
-        )
-        if claimed.rowcount != 1:
-            raise AlreadyDecided(proposal_id)
-        if not accept:
-            return None
-        if base_version is not None and base_version != latest:
-            raise StaleVersion(row.plan_id, base_version, latest)  # rolls the claim back
-        proposal = Proposal(
-            id=row.id,
-            invite_id=row.invite_id,
-            plan_id=row.plan_id,
-            member=row.member,
-            assessment=_assessment(row.data),
-            created_at=row.created_at,
-            status=PENDING,
-        )
-        new_plan, changes = apply_proposal(  # raising rolls the claim on the row back
-            plan, proposal, fields, today or now.date(), claim_confirmed=claim_confirmed
-        )
-        version = store._append_version(conn, row.plan_id, new_plan, latest, owner, changes)
-        conn.execute(
-            proposals.update().where(proposals.c.id == proposal_id).values(version=version)
-        )
-        return version
-
-
-# -- what a proposal changes (pure) ---------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SkillDiff:
-    skill_id: str
-    current: int
-    proposed: int
-    note: str
-    meta: RatingMeta  # the current rating's provenance
-
-    @property
-    def delta(self) -> int:
-        return self.proposed - self.current
-
-
-def name_key(name: str) -> str:
-    """What makes two names the same person's: letter case, Unicode forms and
-    runs of spaces aside ("alice  chen" is "Alice Chen")."""
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
-
-
-def find_member(team: Team, name: str) -> Member | None:
-    key = name_key(name)
-    return next((m for m in team.members if name_key(m.name) == key), None)
-
-
-def claimed_member(team: Team, proposal: Proposal) -> Member | None:
-    """The member an open link's typed name claims to be (None: a bound link, or a
-    name not in the team). Anyone may hold an open link: a claim is never applied
-    before the founder confirms it."""
-    return None if proposal.member is not None else find_member(team, proposal.name)
-
-
-def proposal_diff(team: Team, proposal: Proposal, skill_ids: list[str]) -> list[SkillDiff]:
-    """Every skill in skill_ids: today's level beside the proposed one (a skill the
-    proposal leaves out keeps today's level). For a new member today's levels are 0."""
-    member = find_member(team, proposal.name)
-    diffs = []
-    for skill_id in skill_ids:
-        current = member.level(skill_id) if member else 0
-        diffs.append(
-            SkillDiff(
-                skill_id=skill_id,
-                current=current,
-                proposed=proposal.assessment.skills.get(skill_id, current),
-                note=proposal.assessment.notes.get(skill_id, ""),
-                meta=member.meta(skill_id) if member else RatingMeta(),
-            )
-        )
-    return diffs
-
-
-def apply_proposal(
-    plan: Plan,
-    proposal: Proposal,
-    fields: Collection[str] | None,
-    today: date,
-    *,
-    claim_confirmed: bool = False,
-) -> tuple[Plan, list[dict]]:
-    """The plan with the accepted part of a proposal, and the version's changes.
-
-    `fields` None takes everything (every skill and the FTE); else only the skill
-    ids (and "fte") named. An accepted level that differs from today's is the
-    member's ("self"); one that agrees is "calibrated"; both confirmed today. A
-    name not in the team (an open link, or a member renamed since) is added. An
-    open link's name that matches a member is a claim: it raises ClaimUnconfirmed
-    unless `claim_confirmed`, and the history then says it was claimed."""
-    assessment = proposal.assessment
-    claimed = claimed_member(plan.team, proposal)
-    if claimed is not None and not claim_confirmed:
-        raise ClaimUnconfirmed(claimed.name)
-    wanted = set(assessment.skills) if fields is None else set(fields) & set(assessment.skills)
-    take_fte = fields is None or FTE_FIELD in fields
-    member = find_member(plan.team, proposal.name)
-    if member is None:
-        levels = {s: assessment.skills[s] for s in wanted}
-        meta = {s: RatingMeta(source="self", confirmed=today) for s in wanted}
-        new = Member(
-            name=proposal.name,
-            role=assessment.role,
-            fte=assessment.fte,
-            skills=levels,
-            ratings_meta=meta,
-        )
-        team = plan.team.with_member(new)
-        changes = [{"kind": "self_assessment_added", "name": new.name, "count": len(new.skills)}]
-    else:
-        levels, meta = dict(member.skills), {s: member.meta(s) for s in member.skills}
-        changed: list[str] = []
-        confirmed = 0
-        for skill_id in sorted(wanted):
-            level = assessment.skills[skill_id]
-            if level == member.level(skill_id):
-                confirmed += level > 0
-                source = "calibrated"
-            else:
-                changed.append(skill_id)
-                source = "self"
-            levels[skill_id] = level
-            meta[skill_id] = RatingMeta(source=source, confirmed=today)
-        updated = member.model_copy(update={"skills": levels})
-        if take_fte:
-            updated = updated.model_copy(update={"fte": assessment.fte})
-        updated = with_meta(updated, meta)  # validated: levels 0 and their meta drop out
-        team = Team(members=tuple(updated if m is member else m for m in plan.team.members))
-        change = {
-            "kind": "self_assessment",
-            "name": member.name,
-            "count": len(changed),
-            "confirmed": confirmed,
-            "skills": _skill_list(changed),
-        }
-        if claimed is not None:  # from an open link, confirmed by the founder
-            change |= {"kind": "self_assessment_claimed", "claimed": proposal.name}
-        changes = [change]
-        if updated.fte != member.fte:
-            changes.append({"kind": "edited", "names": [member.name]})
-    return plan.model_copy(update={"team": team}), changes
-
-
-def _skill_list(skill_ids: list[str], limit: int = 5) -> str:
-    shown = ", ".join(skill_ids[:limit])
-    more = len(skill_ids) - limit
-    return (shown + (f" +{more}" if more > 0 else "")) or "-"

@@ -148,7 +148,10 @@ def test_remote_backend_says_attention_needs_a_local_model(monkeypatch):
     assert "attn_model" not in [w.key for w in at.text_input]  # nothing to load
 
 
-def test_a_missing_model_folder_is_reported():
+def test_a_missing_model_folder_is_reported(monkeypatch):
+    """Locally (make run), where the model field is free; hosted, the field offers only
+    the allowed models (tests/app/test_page_model_fields.py)."""
+    monkeypatch.setenv("PLANNER_TEXTGEN_FREE_MODEL_FIELD", "1")
     at = page("en", state={"attn_model": "/nonexistent/model-folder"})
     no_exception(at)
     assert at.error, "a missing model must be reported"

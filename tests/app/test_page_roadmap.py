@@ -155,3 +155,27 @@ def test_the_overview_verdict_names_the_ready_month(lang, words):
     at = open_page("overview", lang=lang, state={"plan": plan()})
     no_exception(at)
     assert words in at.get_by_key("next_hire").info[0].value
+
+
+def test_a_shared_plans_roadmap_is_read_only():
+    from tests.app.test_page_share import add_member, create_link, editor, share_page, ws_of
+
+    owner = editor()
+    add_member(owner, "Ann")
+    token = create_link(share_page(query_params=ws_of(owner)))
+    viewer = open_page("roadmap", lang=None, query_params={"share": token})
+    no_exception(viewer)
+    assert viewer.session_state["read_only"] is True
+    assert viewer.segmented_control(key="roadmap_mode").disabled
+    assert viewer.number_input(key="roadmap_months").disabled
+    for key in ("roadmap_add", "roadmap_reset", "roadmap_drop_invalid"):
+        with pytest.raises(KeyError):
+            viewer.get_by_key(key)
+    viewer.session_state["roadmap_actions"] = {
+        "edited_rows": {0: {"month": 7}},
+        "deleted_rows": [],
+        "added_rows": [],
+    }
+    viewer.run()
+    no_exception(viewer)
+    assert viewer.session_state["plan"].roadmap.actions is None  # nothing changed

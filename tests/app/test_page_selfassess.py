@@ -27,7 +27,7 @@ from planner.store import (
     pending_proposals,
     revoke_invite,
 )
-from planner.store.plans import _now
+from planner.store.engine import utcnow as _now
 from tests.support.apptest import app, no_exception
 
 OWNER = "ws:founder"

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
+from planner.files import MAX_UPLOAD_BYTES
 from planner.i18n import t
-from planner.io import MAX_UPLOAD_BYTES
 from tests.support.browser import AppServer, serve_app
 
 pytestmark = pytest.mark.browser

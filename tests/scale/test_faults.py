@@ -68,20 +68,7 @@ async def choose(session: Session, run, model: str, wait: bool = True):
     """Pick a business model as the radio sends it: its option's label."""
     _, radio = session.element(run, "business_model")
     label = next(o for o in radio.options if o.lower().startswith(model))
-    if wait:
-        return await session.set_string(run, "business_model", label)
-    widget_id, _ = session.element(run, "business_model")
-    from streamlit.proto.WidgetStates_pb2 import WidgetState
-
-    session.widgets[widget_id] = WidgetState(id=widget_id, string_value=label)
-    from streamlit.proto.BackMsg_pb2 import BackMsg
-
-    msg = BackMsg()
-    msg.rerun_script.query_string = "&".join(f"{k}={v}" for k, v in session.query.items())
-    msg.rerun_script.page_script_hash = session.page_hash
-    msg.rerun_script.widget_states.widgets.extend(session.widgets.values())
-    await session.ws.send(msg.SerializeToString())  # in flight when the replica dies
-    return None
+    return await session.set_string(run, "business_model", label, wait=wait)
 
 
 async def kill_trials(cluster: Cluster) -> list[str]:

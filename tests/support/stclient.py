@@ -23,6 +23,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import ClientConnection, connect
 
 FINISHED = {
@@ -80,6 +81,12 @@ class Session:
 
     async def rerun(self, timeout_s: float = 120.0) -> Run:
         """Send a rerun with the page, query and widget states; wait for its end."""
+        started = await self.send_rerun()
+        return await asyncio.wait_for(self._until_finished(started), timeout_s)
+
+    async def send_rerun(self) -> float:
+        """Send the rerun without waiting for it (a click whose answer may never
+        come: the fault tests kill the replica meanwhile). Returns when it was sent."""
         msg = BackMsg()
         state = msg.rerun_script
         state.query_string = urlencode(self.query)
@@ -90,7 +97,7 @@ class Session:
         state.context_info.url = self.base_url
         started = time.perf_counter()
         await self.ws.send(msg.SerializeToString())
-        return await asyncio.wait_for(self._until_finished(started), timeout_s)
+        return started
 
     async def _until_finished(self, started: float) -> Run:
         run = Run(0.0, [], {}, [])
@@ -150,12 +157,13 @@ class Session:
                 return widget_id, proto
         raise KeyError(key)
 
-    async def set_string(self, run: Run, key: str, value: str) -> Run:
+    async def set_string(self, run: Run, key: str, value: str, wait: bool = True) -> Run | None:
         """Set a widget that carries a string (a radio's option label, an editor's
-        edit JSON) and rerun, as a click or an edit in the browser does."""
-        from streamlit.proto.WidgetStates_pb2 import WidgetState
-
+        edit JSON) and rerun, as a click or an edit in the browser does; with
+        wait=False the rerun is sent and not waited for."""
         widget_id, _ = self.element(run, key)
-        state = WidgetState(id=widget_id, string_value=value)
-        self.widgets[widget_id] = state
-        return await self.rerun()
+        self.widgets[widget_id] = WidgetState(id=widget_id, string_value=value)
+        if wait:
+            return await self.rerun()
+        await self.send_rerun()
+        return None

@@ -12,10 +12,10 @@ from planner.domain import Member, Plan, Team
 from planner.invites import create_invite
 from planner.store import Store
 from planner.store.cleanup import DEFAULT_UNUSED_DAYS, purge_unused_workspaces, unused_days
-from planner.store.plans import _now
+from planner.store.engine import utcnow
 
 DAY = timedelta(days=1)
-LATER = _now() + timedelta(days=31)
+LATER = utcnow() + timedelta(days=31)
 
 
 @pytest.fixture

@@ -21,7 +21,10 @@ from planner.store import (
     InvalidAssessment,
     InviteRefused,
     MemberNotFound,
+    PlanNotFound,
     SelfAssessment,
+    StaleVersion,
+    Store,
     create_invite,
     decide,
     find_member,
@@ -34,12 +37,7 @@ from planner.store import (
     revoke_invite,
     submit,
 )
-from planner.store.plans import (
-    PlanNotFound,
-    StaleVersion,
-    Store,
-    _now,
-)
+from planner.store.engine import utcnow as _now
 from tests.unit.test_store import database_at
 
 ALICE = Member(

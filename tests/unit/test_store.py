@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from planner.domain import PLAN_SCHEMA, Member, Plan, Team
 from planner.i18n import strings
-from planner.store.plans import (
+from planner.store import (
     HINT_CHARS,
     MAX_IMPORT_BYTES,
     UNDO_WINDOW,
@@ -27,9 +27,9 @@ from planner.store.plans import (
     describe_changes,
     hash_token,
     is_token_shaped,
-    plans,
     summarize,
 )
+from planner.store.schema import plans
 
 # Token-shaped but never issued (fixed, so that parallel test workers collect alike).
 UNKNOWN_TOKEN = "k3Vq" * 10 + "xyz"  # 43 characters, the size issued today
