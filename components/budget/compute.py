@@ -231,7 +231,9 @@ def compute_section(ctx: Ctx, summary: BudgetSummary) -> None:
                 **on_change(INF_MFU, ctx),
             )
     show_error("compute_reset")
-    rows = compute_rows(summary.plan.compute, inputs, v.market, ctx.lang)
+    # The profile shown, estimated even while it is only a suggestion (not counted).
+    estimate = budget.estimate_compute(inputs, summary.plan.projection.months)
+    rows = compute_rows(estimate, inputs, v.market, ctx.lang)
     with st.container(key="compute_result"):
         if rows:
             st.dataframe(rows, hide_index=True, width="stretch")

@@ -11,7 +11,7 @@ from components.budget.fields import View, apply, on_change, show_error, view
 from components.budget.finance_fields import LIMIT
 from components.state import Ctx, catalog, current_ctx, current_plan, is_read_only
 from planner import budget
-from planner.budget.summary import BudgetInputError, BudgetSummary, format_money, parse_amount
+from planner.budget import BudgetInputError, BudgetSummary, format_money, parse_amount
 from planner.domain import (
     BANDS,
     HORIZON_MONTHS,

@@ -7,8 +7,8 @@ import streamlit as st
 from components.state import Ctx
 from components.ui import show_chart
 from planner import budget
+from planner.budget import BudgetSummary, format_money
 from planner.budget.charts import kpi_rows, runway_chart, runway_text
-from planner.budget.summary import BudgetSummary, format_money
 from planner.numbers import months
 
 

@@ -8,7 +8,7 @@ from components.budget.fields import on_change, show_error
 from components.budget.finance_fields import DEFAULT_SALARY
 from components.state import Ctx, is_read_only
 from planner import budget
-from planner.budget.summary import BudgetSummary, format_money
+from planner.budget import BudgetSummary, format_money
 from planner.domain import MARKETS
 
 

@@ -13,7 +13,7 @@ from datetime import date
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from planner.budget.summary import (
+from planner.budget import (
     CURRENCY_SYMBOL,
     BudgetSummary,
     ComputeEstimate,

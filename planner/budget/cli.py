@@ -16,9 +16,9 @@ import json
 import sys
 from pathlib import Path
 
-from planner.budget import summary as budget
+from planner import budget
+from planner.budget import BudgetInputError, format_money, month_label, parse_amount
 from planner.budget.charts import runway_text
-from planner.budget.summary import BudgetInputError, format_money, month_label, parse_amount
 from planner.catalog import Catalog
 from planner.domain import LANGS, MFU_MAX, MFU_MIN, Plan
 from planner.files import TeamImportError, parse_team

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from planner.budget import CURRENCY_SYMBOL, format_money, month_label
 from planner.budget.charts import _layout
-from planner.budget.summary import CURRENCY_SYMBOL, format_money, month_label
 from planner.catalog import Catalog
 from planner.charts import RESILIENCE_COLOUR, TEAM_COLOUR, plain
 from planner.domain import MARKETS

@@ -15,7 +15,7 @@ import json
 import sys
 from pathlib import Path
 
-from planner.budget.summary import format_money, month_label
+from planner.budget import format_money, month_label
 from planner.catalog import Catalog
 from planner.domain import LANGS, ROADMAP_MAX_MONTHS, Plan
 from planner.files import TeamImportError, parse_team

@@ -3,7 +3,7 @@ when, and what it costs in money and in the learner's time."""
 
 from __future__ import annotations
 
-from planner.budget.summary import format_money
+from planner.budget import format_money
 from planner.catalog import Catalog
 from planner.i18n import t
 from planner.roadmap.actions import Hire, Step

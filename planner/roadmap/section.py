@@ -10,7 +10,7 @@ from datetime import date
 
 import plotly.graph_objects as go
 
-from planner.budget.summary import format_money
+from planner.budget import format_money
 from planner.catalog import Catalog
 from planner.domain import BusinessModel, Plan
 from planner.i18n import t

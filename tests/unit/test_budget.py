@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from planner import budget
-from planner.budget.summary import (
+from planner.budget import (
     BudgetInputError,
     CostBasis,
     estimate_training,
