@@ -221,6 +221,16 @@ class Cluster:
                     break
         return self._routes[index]
 
+    def wait_routed(self, index: int, timeout_s: float = 60) -> None:
+        """Until nginx sends replica `index`'s cookie to it again: after a replica
+        restarted, nginx keeps it out for fail_timeout (10 s) after a failed try."""
+        self.replicas[index].wait_healthy()
+        deadline = time.monotonic() + timeout_s
+        while self.probe(self.route_to(index)) != index:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"nginx does not route to replica {index + 1} again")
+            time.sleep(0.5)  # polling nginx's choice, not a guessed delay
+
     def log_tails(self) -> str:
         parts = [f"--- {r.name} ({r.url})\n{r.log_tail()}" for r in self.replicas]
         nginx_log = self.folder / "nginx" / "error.log"
@@ -352,6 +362,7 @@ def open_on(browser, cluster: Cluster, request) -> Iterator:
     opened: list[AppPage] = []
 
     def _open(index: int, path: str = "", query: str = "", **ctx) -> AppPage:
+        cluster.wait_routed(index)
         context = browser.new_context(
             viewport={"width": 1400, "height": 1000}, accept_downloads=True, **ctx
         )
