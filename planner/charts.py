@@ -432,7 +432,7 @@ _POSITIONS = {
 _BOX_W, _BOX_H = 0.5, 0.19
 
 
-def _short(name: str, limit: int = 30) -> str:
+def box_name(name: str, limit: int = 16) -> str:
     """A name that fits a stage box; the table beside the diagram has it whole."""
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
@@ -446,7 +446,7 @@ def _stage_label(stage: Stage, lang: str) -> str:
         # "76% covered · resilience 37%": one line in Mermaid, two in a narrow box.
         lines += [plain(part) for part in stage_scores(stage, lang).split(" · ")]
     if stage.id != "team_building" and stage.people:
-        lines += [plain(_short(name, 16)) for name in stage.people[:2]]
+        lines += [plain(box_name(name)) for name in stage.people[:2]]
         if len(stage.people) > 2:
             lines[-1] += f" +{len(stage.people) - 2}"
     if stage.blocking:

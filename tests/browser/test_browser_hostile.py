@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from planner.charts import box_name
 from tests.support.browser import AppPage
 
 pytestmark = pytest.mark.browser
@@ -97,10 +98,15 @@ def upload_and_check(open_app, upload: Path) -> None:
 
     # The pipeline diagram names who covers each stage, as text.
     app.nav("pipeline", app.key("pipeline_diagram"))
+    # A box holds a name shortened to fit a phone-width chart; the stage table beside
+    # it has the whole name.
     boxes = app.key("pipeline_diagram").locator(".main-svg .annotation-text")
-    expect(boxes.filter(has_text=XSS).first).to_be_visible()
-    expect(boxes.filter(has_text=SQL).first).to_be_visible()
-    assert any(XSS in text for text in boxes.all_text_contents())
+    expect(boxes.filter(has_text=box_name(XSS)).first).to_be_visible()
+    expect(boxes.filter(has_text=box_name(SQL)).first).to_be_visible()
+    assert any(box_name(XSS) in text for text in boxes.all_text_contents())
+    people = app.key("pipeline_stages").locator('table[role="grid"] td[role="gridcell"]')
+    expect(people.filter(has_text=XSS).first).to_be_attached()
+    expect(people.filter(has_text=SQL).first).to_be_attached()
     expect(app.main.get_by_test_id("stCode")).to_be_visible()
     app.expect_no_exception()
     expect_plain_everywhere(app)
@@ -115,7 +121,10 @@ def upload_and_check(open_app, upload: Path) -> None:
     expect(again.grid_cells("team_editor", SQL)).to_have_count(1)
     again.nav("pipeline", again.key("pipeline_diagram"))
     expect(
-        again.key("pipeline_diagram").locator(".annotation-text").filter(has_text=SQL).first
+        again.key("pipeline_diagram")
+        .locator(".annotation-text")
+        .filter(has_text=box_name(SQL))
+        .first
     ).to_be_visible()
     again.expect_no_exception()
     expect_plain_everywhere(again)
