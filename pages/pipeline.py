@@ -54,7 +54,6 @@ st.dataframe(
     ],
     hide_index=True,
     width="stretch",
-    key="pipeline_stages",
 )
 
 st.subheader(ctx.t("pipeline_mermaid_title"))
