@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from planner.catalog import Catalog
 from planner.domain import Member, Team
 from planner.files import team_rows
+from planner.numbers import people, percent
 from planner.scoring import (
     analyze,
 )
@@ -31,7 +32,8 @@ def coverage_numbers(app: AppPage) -> tuple[str, str]:
 
 def expected_numbers(team: Team, catalog: Catalog) -> tuple[str, str]:
     report = analyze(team, catalog.business_models["product"])
-    return f"{report.fit:.0%}", f"{sum(g.gap for g in report.gaps()):.1f}"
+    # The page's own formatters (one per kind of number).
+    return percent(report.fit), people(sum(g.gap for g in report.gaps()))
 
 
 def upload(app: AppPage, path: Path) -> None:
