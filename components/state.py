@@ -150,6 +150,10 @@ def init_state() -> None:
     # A segmented control can be cleared by clicking the active option.
     if st.session_state.get(LANG) not in ("en", "zh"):
         st.session_state[LANG] = _browser_lang()
+    # The language stays in the address: a page link drops ?lang=, and a reload (a
+    # new session) would then fall back to the browser's language.
+    if st.query_params.get("lang") != st.session_state[LANG]:
+        st.query_params["lang"] = st.session_state[LANG]
 
 
 def page_setup() -> Ctx:
