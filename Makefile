@@ -76,7 +76,7 @@ check: install-check lint
 # (never skips) when it cannot find it.
 # The scale suite (tests/scale/: three replicas, nginx, PostgreSQL, the model server,
 # faults) runs alone: it starts its own servers and stops some of them on purpose.
-test: install-test system-deps lint
+test: install-test system-deps warm lint
 	PLANNER_REQUIRE_BROWSER=1 $(PY) -m pytest -m "not browser and not scale" -n 2
 	PLANNER_REQUIRE_BROWSER=1 $(PY) -m pytest -m "browser and not scale"
 

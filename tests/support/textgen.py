@@ -47,6 +47,24 @@ def request(prompt: str = "Name one skill of a data engineer.", **settings) -> G
     return GenRequest(prompt, mode=mode, settings=GenSettings(**settings))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Convert the embedded GGUF into the disk cache once, before any worker starts.
+
+    The server starts its models at its first script run, from this cache; on a fresh
+    clone (a cold cache) whichever test ran first would convert it instead, and a test
+    that checks "loaded from the cache, not converted again" would depend on test
+    order. The controller does it (workers have `workerinput`); a run that deselects
+    the model tests skips it.
+    """
+    if hasattr(config, "workerinput") or "not model" in (config.option.markexpr or ""):
+        return
+    from planner.textgen.loader import embedded_gguf, gguf_folder
+
+    folder, source, _meta = gguf_folder(embedded_gguf(), load_config())
+    if source != "cache":
+        print(f"converted the embedded model into the disk cache: {folder}")
+
+
 @pytest.fixture(scope="session")
 def textgen_config() -> TextgenConfig:
     # The developer's cache (var/textgen-cache) unless PLANNER_TEXTGEN_CACHE_DIR says
