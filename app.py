@@ -12,7 +12,7 @@ from components.layout import responsive_layout
 from components.localize import localize_streamlit
 from components.nav import show_navigation, st_pages
 from components.operator import status_requested, status_route
-from components.plans import init_plans, render_plan_sidebar
+from components.plans import init_plans, render_plan_sidebar, show_new_workspace
 from components.plans.offline import database_notice
 from components.resources import start_model_load
 from components.selfassess import invite_requested, selfassess_route
@@ -40,3 +40,4 @@ responsive_layout()
 database_notice(current_lang())  # the database is away: say so above every page
 mark_routed()
 current.run()
+show_new_workspace()  # a visitor's first change in the page made their workspace

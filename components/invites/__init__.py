@@ -18,7 +18,13 @@ import streamlit as st
 from components.invites.calibration import calibration
 from components.invites.links import create_controls, link_list, new_link
 from components.invites.messages import show_messages
-from components.plans.config import STORE_ERRORS, get_store, owner_id, problem
+from components.plans.config import (
+    STORE_ERRORS,
+    get_store,
+    owner_id,
+    private_workspaces,
+    problem,
+)
 from components.plans.session import DB_ERROR, ID
 from components.provenance import invite_days
 from components.state import Ctx, is_read_only
@@ -34,16 +40,23 @@ __all__ = ["invites_section"]
 
 def invites_section(ctx: Ctx) -> None:
     """Invite links and calibration, for the owner of a stored plan (never a viewer)."""
-    if is_read_only() or st.session_state.get(DB_ERROR) or not st.session_state.get(ID):
+    if is_read_only() or st.session_state.get(DB_ERROR):
+        return
+    stored = bool(st.session_state.get(ID))
+    # A visitor's first plan, not stored yet, offers the links too: creating one
+    # stores the plan first.
+    if not (stored or private_workspaces()):
         return
     owner = owner_id()
-    if owner is None:
+    if stored and owner is None:
         return
     st.divider()
     st.subheader(ctx.t("invite_heading"))
     st.caption(ctx.t("invite_intro", days=invite_days()))
     show_messages(ctx.lang)
     create_controls(ctx)
+    if not stored:
+        return
     plan_id = st.session_state[ID]
     new_link(ctx, plan_id)
     try:

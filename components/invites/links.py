@@ -11,6 +11,7 @@ from components.plans.actions import call
 from components.plans.config import app_url
 from components.plans.session import ID
 from components.plans.widgets import when
+from components.plans.workspace import call_stored
 from components.provenance import invite_days
 from components.state import Ctx
 from planner.domain import LANGS
@@ -49,7 +50,8 @@ def invite_url(token: str, lang: str) -> str:
     return app_url(invite=token, lang=lang)
 
 
-# -- actions (widget callbacks, run through `call` with the store and the owner)
+# -- actions (widget callbacks, run through `call` with the store and the owner;
+# creating a link stores a visitor's first plan first: `call_stored`)
 
 
 def _create(store: Store, owner: str) -> None:
@@ -109,7 +111,7 @@ def create_controls(ctx: Ctx) -> None:
     st.button(
         ctx.t("invite_create"),
         key="invite_create",
-        on_click=call,
+        on_click=call_stored,
         args=(_create,),
         type="primary",
         icon=":material/person_add:",

@@ -26,6 +26,7 @@ from components.plans.config import database_url, get_store, owner_id, share_url
 from components.plans.loading import init_plans
 from components.plans.share import share_panel
 from components.plans.sidebar import render_plan_sidebar
+from components.plans.workspace import show_new_workspace
 
 __all__ = [
     "database_url",
@@ -35,4 +36,5 @@ __all__ = [
     "render_plan_sidebar",
     "share_panel",
     "share_url",
+    "show_new_workspace",
 ]

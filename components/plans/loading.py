@@ -5,8 +5,9 @@ latest plan, or creates a first one; with ``?share=<token>`` it shows that
 shared plan read-only instead. It also attaches autosave to the session.
 
 Without sign-in (private mode) it first checks the session's workspace link on
-every run (components/plans/workspace.py); the first plan of a visitor without
-one comes with a new workspace.
+every run (components/plans/workspace.py). A visitor without one works on an
+unsaved first plan: a visit alone writes nothing; their first change (or a plan
+control used) makes their workspace and stores the plan (`actions.store_first`).
 """
 
 from __future__ import annotations
@@ -34,7 +35,13 @@ from components.plans.session import (
     lang_param,
     store_or_report,
 )
-from components.plans.workspace import check_workspace, keep_workspace, start_workspace
+from components.plans.workspace import (
+    FIRST_PLAN,
+    check_workspace,
+    keep_workspace,
+    save_change,
+    start_workspace,
+)
 from components.state import PLAN, READ_ONLY, current_lang, current_plan, on_plan_change
 from planner.domain import Plan
 from planner.i18n import t
@@ -70,18 +77,19 @@ def init_plans() -> None:
         _sign_in_gate(lang)
     # Work done while the database was unreachable is saved, never replaced.
     recovering = st.session_state.pop(OFFLINE, False) and current_plan() != Plan()
+    first = _first_plan(lang)
     try:
         owner = owner_id()
-        if owner is None:  # private mode, no workspace yet: the first plan makes one
+        if owner is None and not recovering and first == _untouched(first):
+            # Private mode, nothing of this visitor stored yet: nothing is written
+            # until their first change (a visit alone leaves no rows behind).
+            st.session_state[FIRST_PLAN] = first
+            on_plan_change("autosave", save_change)
+            return
+        if owner is None:  # a plan changed before it could be stored: stored now
             owner = start_workspace(store)
         mine = [] if recovering else store.list_plans(owner)
-        if mine:
-            loaded = store.load(mine[0].id, owner)
-        else:
-            first = current_plan()
-            if first == Plan():
-                first = Plan(name=t("store_first_name", lang_param() or lang), lang=lang)
-            loaded = store.create_plan(first, owner)
+        loaded = store.load(mine[0].id, owner) if mine else store.create_plan(first, owner)
     except STORE_ERRORS as exc:
         st.session_state[DB_ERROR] = problem(exc)
         st.session_state[OFFLINE] = True
@@ -92,6 +100,19 @@ def init_plans() -> None:
     else:
         adopt(loaded, first=True)
     on_plan_change("autosave", autosave)
+
+
+def _untouched(plan: Plan) -> Plan:
+    return Plan(name=plan.name, lang=plan.lang)
+
+
+def _first_plan(lang: str) -> Plan:
+    """The plan on screen, or a visitor's untouched first plan (named in their language)."""
+    plan = current_plan()
+    if plan == Plan():
+        plan = Plan(name=t("store_first_name", lang_param() or lang), lang=lang)
+        st.session_state[PLAN] = plan
+    return plan
 
 
 def _init_shared(token: str, lang: str) -> None:

@@ -11,9 +11,16 @@ from __future__ import annotations
 import streamlit as st
 
 from components.plans.actions import call, create_share, leave_share_mode, revoke
-from components.plans.config import get_store, owner_id, share_url, shared_workspace
+from components.plans.config import (
+    get_store,
+    owner_id,
+    private_workspaces,
+    share_url,
+    shared_workspace,
+)
 from components.plans.session import DB_ERROR, ID, NEW_LINK
 from components.plans.widgets import copy_button, when
+from components.plans.workspace import call_stored
 from components.state import current_plan, is_read_only
 from planner.formatting import md
 from planner.i18n import t
@@ -31,7 +38,9 @@ def share_panel(lang: str) -> None:
         st.error(t("store_db_error", lang, problem=problem))
         return
     owner = owner_id()
-    if owner is None or not st.session_state.get(ID):
+    stored = bool(st.session_state.get(ID))
+    # A visitor's first plan, not stored yet: creating a link stores it first.
+    if (stored and owner is None) or (not stored and not private_workspaces()):
         return
     st.subheader(t("share_heading", lang))
     # "cannot change yours" holds with sign-in and with private workspaces; in the
@@ -44,18 +53,19 @@ def share_panel(lang: str) -> None:
     st.button(
         t("share_create", lang),
         key="share_create",
-        on_click=call,
+        on_click=call_stored,
         args=(create_share,),
         type="primary",
         icon=":material/link:",
     )
     new = st.session_state.get(NEW_LINK)
-    if new and new[0] == st.session_state[ID]:
+    if new and new[0] == st.session_state.get(ID):
         with st.container(key="share_link"):
             st.caption(t("share_new_link", lang))
             # st.code carries the copy button.
             st.code(share_url(new[2]), language=None)
-    _links(lang, owner)
+    if stored:
+        _links(lang, owner)
 
 
 def _links(lang: str, owner: str) -> None:

@@ -29,7 +29,12 @@ from components.plans.session import (
     show_flash,
 )
 from components.plans.widgets import copy_button, export_button, when
-from components.plans.workspace import remember_workspace, workspace_sidebar
+from components.plans.workspace import (
+    JUST_MADE,
+    call_stored,
+    remember_workspace,
+    workspace_sidebar,
+)
 from components.state import current_plan, is_read_only
 from planner.domain import MAX_NAME_LEN
 from planner.formatting import md
@@ -43,6 +48,7 @@ def render_plan_sidebar(lang: str) -> None:
     st.divider()
     if private_workspaces():
         remember_workspace()
+        st.session_state.pop(JUST_MADE, None)  # drawn with its link in this run
     if is_read_only():
         st.info(t("share_viewing", lang, name=md(current_plan().name)))
         copy_button(lang, key="plan_copy_shared")
@@ -59,25 +65,26 @@ def render_plan_sidebar(lang: str) -> None:
 
 
 def _plan_controls(lang: str) -> None:
-    """Everything the sidebar offers while the database answers."""
-    if not st.session_state.get(ID):
+    """Everything the sidebar offers while the database answers.
+
+    A visitor's first plan is not stored until their first change (private mode):
+    the same controls show, and using one stores the plan first (`call_stored`)."""
+    stored = bool(st.session_state.get(ID))
+    if not stored and not private_workspaces():
         return
-    store, owner = get_store(), owner_id()
-    if owner is None:
+    owner = owner_id()
+    if stored and owner is None:
         return
     show_flash(lang)
     conflict = st.session_state.get(CONFLICT)
     if conflict:
         _conflict(lang, conflict)
-    try:
-        mine = store.list_plans(owner)
-        history = store.history(st.session_state[ID], owner, limit=HISTORY_SHOWN + 1)
-        deleted = store.list_deleted(owner)
-    except PlanNotFound:
-        mine, history, deleted = store.list_plans(owner), [], store.list_deleted(owner)
+    mine, history, deleted = _stored_lists(owner) if stored else ([], [], [])
     busy = conflict is not None  # resolve the conflict before leaving this plan
     _picker(lang, mine, busy)
-    if not conflict:
+    if not stored:
+        st.caption(t("store_not_saved_yet", lang))
+    elif not conflict:
         st.caption(t("store_saved", lang, version=st.session_state[VERSION]))
     with st.container(horizontal=True, gap="small"):
         for key, label, action in (
@@ -85,7 +92,7 @@ def _plan_controls(lang: str) -> None:
             ("plan_duplicate", "store_duplicate", actions.duplicate),
             ("plan_delete", "store_delete", actions.delete),
         ):
-            st.button(t(label, lang), key=key, on_click=call, args=(action,), disabled=busy)
+            st.button(t(label, lang), key=key, on_click=call_stored, args=(action,), disabled=busy)
     last = st.session_state.get(DELETED)
     if last and any(p.id == last[0] for p in deleted):
         plan_id, name = last
@@ -97,11 +104,12 @@ def _plan_controls(lang: str) -> None:
             args=(actions.undelete, plan_id, name),
         )
     with st.expander(t("store_rename", lang)):
+        st.session_state.setdefault("plan_rename_name", current_plan().name)
         st.text_input(t("store_rename_label", lang), key="plan_rename_name", max_chars=MAX_NAME_LEN)
         st.button(
             t("store_rename_apply", lang),
             key="plan_rename",
-            on_click=call,
+            on_click=call_stored,
             args=(actions.rename,),
             disabled=busy,
         )
@@ -115,16 +123,26 @@ def _plan_controls(lang: str) -> None:
         t("store_import", lang),
         type=["json"],
         key="plan_import",
-        on_change=call,
+        on_change=call_stored,
         args=(actions.import_plan,),
         disabled=busy,
     )
     export_button(lang)
     workspace_sidebar(lang)
-    if auth_configured():
+    if auth_configured() and owner is not None:
         st.caption(t("store_signed_in_as", lang, user=md(owner)))
         if st.button(t("store_sign_out", lang), key="plan_sign_out"):
             st.logout()
+
+
+def _stored_lists(owner: str) -> tuple[list[PlanInfo], list[VersionInfo], list[PlanInfo]]:
+    """This owner's plans, the open plan's history and the recently deleted."""
+    store = get_store()
+    try:
+        history = store.history(st.session_state[ID], owner, limit=HISTORY_SHOWN + 1)
+    except PlanNotFound:
+        history = []
+    return store.list_plans(owner), history, store.list_deleted(owner)
 
 
 def _conflict(lang: str, conflict: dict) -> None:
@@ -145,8 +163,9 @@ def _conflict(lang: str, conflict: dict) -> None:
 
 def _picker(lang: str, mine: list[PlanInfo], busy: bool) -> None:
     names = {p.id: p.name for p in mine}
-    names.setdefault(st.session_state[ID], current_plan().name)
-    st.session_state["plan_select"] = st.session_state[ID]
+    open_id = st.session_state.get(ID) or ""  # "": the first plan, not stored yet
+    names.setdefault(open_id, current_plan().name)
+    st.session_state["plan_select"] = open_id
     st.selectbox(
         t("store_plan", lang),
         options=list(names),

@@ -2,9 +2,11 @@
 
 A workspace is a capability: a random token in the URL (``?ws=``), stored only as
 its hash. Whoever holds the link reaches the workspace's plans; nobody else can
-list or open them. A visitor without one gets a new workspace with their first
-plan; the sidebar shows the link with a "bookmark this" note and can replace it
-(rotation), which makes the old link, and every tab still holding it, dead.
+list or open them. A visitor without one works on an unsaved first plan: a visit
+alone writes nothing; their first change (or a plan control used) makes the
+workspace and stores the plan (`store_first`). The sidebar shows the link with a
+"bookmark this" note and can replace it (rotation), which makes the old link, and
+every tab still holding it, dead.
 
 The token lives in session state (``config.WS``) and is put back into the URL on
 every run: page links of st.navigation lead to a page's plain address.
@@ -19,7 +21,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from components.plans.actions import call
+from components.plans.actions import autosave, call
 from components.plans.config import (
     STORE_ERRORS,
     WS,
@@ -36,17 +38,20 @@ from components.plans.session import (
     DELETED,
     ID,
     NEW_LINK,
+    UNSAVED,
     VERSION,
     flash,
     forget_widgets,
     mark_db_away,
 )
-from components.state import PLAN
+from components.state import PLAN, current_plan, is_read_only
 from planner.domain import Plan
 from planner.i18n import t
 from planner.store import Store
 
 PARAM = "ws"
+JUST_MADE = "_plans_ws_just_made"  # a first change stored the plan in this run
+FIRST_PLAN = "_plans_first_plan"  # a visitor's first plan as opened, not stored yet
 NEW_WS = "_plans_ws_new"  # this session made its workspace: show the link, open
 # The browser's remembered link was refused here (replaced), or the person chose a
 # fresh start: this session no longer opens it.
@@ -173,6 +178,62 @@ def own_owner() -> str | None:
             st.query_params[PARAM] = token
             return owner
     return start_workspace(store)
+
+
+def store_first(plan: Plan) -> bool:
+    """A visitor's first change, or first plan control used: their workspace is made
+    and the plan stored (a visit alone writes nothing). True once the plan is stored.
+
+    The database away: the change stays in this tab, marked unsaved, and the next
+    run stores it (init_plans) when the database answers."""
+    if st.session_state.get(ID):
+        return True
+    if is_read_only():
+        return False
+    try:
+        owner = own_owner()
+        if owner is None:  # sign-in configured and nobody signed in: nothing to store
+            return False
+        store = get_store()
+        # The plan as it was opened is version 1, the change version 2: the history
+        # reads as it would had the visit stored it.
+        first = st.session_state.get(FIRST_PLAN, plan)
+        loaded = store.create_plan(first, owner)
+        version = loaded.version
+        if plan != first:
+            version = store.save(loaded.id, plan, version, owner)
+    except STORE_ERRORS as exc:
+        st.session_state[UNSAVED] = True
+        mark_db_away(exc)
+        return False
+    st.session_state.pop(FIRST_PLAN, None)
+    # Only the session's keys: a change inside the page comes after the sidebar's
+    # widgets were drawn, and the next run's sidebar draws them for this plan.
+    st.session_state[ID], st.session_state[VERSION] = loaded.id, version
+    st.session_state[JUST_MADE] = True  # the sidebar shows its link (show_new_workspace)
+    return True
+
+
+def save_change(plan: Plan) -> None:
+    """Autosave of every plan change: a new version, or the first store of the plan."""
+    if st.session_state.get(ID):
+        autosave(plan)
+    else:
+        store_first(plan)
+
+
+def call_stored(action: Callable[..., None], *args: object) -> None:
+    """`call`, for a plan control used on a plan not stored yet: stored first."""
+    if store_first(current_plan()):
+        call(action, *args)
+
+
+def show_new_workspace() -> None:
+    """After the page (app.py): a workspace made by a change inside the page script,
+    after the sidebar was drawn, gets one more run, so that the sidebar shows its
+    link and the browser remembers it before the visitor leaves."""
+    if st.session_state.pop(JUST_MADE, False):
+        st.rerun()
 
 
 def call_as_own(action: Callable[..., None], *args: object) -> None:

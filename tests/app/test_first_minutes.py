@@ -25,10 +25,12 @@ def test_every_empty_page_offers_sample_upload_and_template(name, lang):
 @pytest.mark.parametrize("name", EMPTY_PAGES)
 def test_the_start_sample_button_fills_the_team_and_stays_on_the_page(name):
     at = open_page(name)
-    plan_id = at.session_state["_plans_id"]
+    assert "_plans_id" not in at.session_state  # a visit alone stores nothing
     at.button(key="start_sample").click().run()
     no_exception(at)
     assert len(at.session_state["plan"].team) == 7
+    plan_id = at.session_state["_plans_id"]  # the first change stored the plan
+    at.run()
     assert at.session_state["_plans_id"] == plan_id
     with pytest.raises(KeyError):
         at.get_by_key("start_sample")

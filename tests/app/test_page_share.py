@@ -74,6 +74,13 @@ def switch_model(at: AppTest, model: str = "platform") -> AppTest:
     return at.switch_page("pages/team.py").run()
 
 
+def started(**kwargs) -> AppTest:
+    """A founder who made a first change (the business model), which stores the plan
+    (version 1 as opened, version 2 the change) in a workspace of their own: a visit
+    alone stores nothing."""
+    return switch_model(editor(**kwargs))
+
+
 _stores: dict[str, Store] = {}
 
 
@@ -104,20 +111,25 @@ def _close_stores():
     _stores.clear()
 
 
-def test_first_visit_creates_a_stored_plan() -> None:
-    at = share_page()
+def test_a_first_visit_stores_nothing_and_its_first_change_stores_the_plan() -> None:
+    at = editor()
     no_exception(at)
+    assert "ws" not in at.query_params
+    assert at.selectbox(key="plan_select").options == ["My plan"]  # the unsaved one
+    add_member(at, "Ann")
     plans = store().list_plans(owner_of(at))
     assert [p.name for p in plans] == ["My plan"]
     assert at.selectbox(key="plan_select").value == plans[0].id
+    assert store().load(plans[0].id, owner_of(at)).version == 2
     assert store().list_plans() == []  # nothing in the old shared workspace
 
 
 def test_first_visit_in_chinese_names_the_plan_in_chinese() -> None:
     at = share_page(query_params={"lang": "zh"})
     no_exception(at)
-    assert [p.name for p in store().list_plans(owner_of(at))] == ["我的计划"]
     assert at.button(key="share_create").label == t("share_create", "zh")
+    at.button(key="share_create").click().run()  # a link stores the plan first
+    assert [p.name for p in store().list_plans(owner_of(at))] == ["我的计划"]
 
 
 def test_edits_autosave_and_a_new_session_sees_them() -> None:
@@ -157,7 +169,7 @@ def test_history_restore_is_a_new_version() -> None:
 
 
 def test_two_tabs_the_later_save_is_told_and_can_save_a_copy() -> None:
-    first = editor()
+    first = started()
     second = editor(query_params=ws_of(first))
     owner = owner_of(first)
     plan_id = first.selectbox(key="plan_select").value
@@ -165,7 +177,7 @@ def test_two_tabs_the_later_save_is_told_and_can_save_a_copy() -> None:
     add_member(first, "Ann")
     add_member(second, "Bo")
     no_exception(second)
-    assert second.sidebar.warning[0].value == t("store_conflict", "en", version=2)
+    assert second.sidebar.warning[0].value == t("store_conflict", "en", version=3)
     # Nothing was overwritten: the stored plan has Ann only.
     assert store().load(plan_id, owner).plan.team.names() == ["Ann"]
     assert second.selectbox(key="plan_select").disabled
@@ -180,7 +192,7 @@ def test_two_tabs_the_later_save_is_told_and_can_save_a_copy() -> None:
 
 
 def test_two_tabs_reload_takes_the_other_version() -> None:
-    first = editor()
+    first = started()
     second = editor(query_params=ws_of(first))
     add_member(first, "Ann")
     add_member(second, "Bo")
@@ -194,7 +206,7 @@ def test_two_tabs_reload_takes_the_other_version() -> None:
 
 
 def test_new_rename_duplicate_delete_and_undo() -> None:
-    at = editor()
+    at = started()
     mine = Mine(at)
     first_id = at.selectbox(key="plan_select").value
     at.button(key="plan_new").click().run()
@@ -226,7 +238,7 @@ def test_new_rename_duplicate_delete_and_undo() -> None:
 
 
 def test_a_rename_onto_another_plans_name_is_refused_with_a_message() -> None:
-    at = editor()
+    at = started()
     mine = Mine(at)
     first_id = at.selectbox(key="plan_select").value
     first_name = mine.load(first_id).plan.name
@@ -274,9 +286,8 @@ def test_plan_names_reach_the_sidebar_through_the_one_escaper(name: str) -> None
     ids=["newer", "malformed", "huge"],
 )
 def test_a_bad_import_says_why_and_changes_nothing(data: bytes, message: str) -> None:
-    at = editor()
+    at = add_member(editor(), "Ann")
     mine = Mine(at)
-    add_member(at, "Ann")
     before = mine.list_plans()
     at.sidebar.file_uploader(key="plan_import").upload("plan.json", data, "application/json")
     at.run()
@@ -428,7 +439,7 @@ def test_with_sign_in_plans_belong_to_their_user() -> None:
 
 
 def test_a_plan_deleted_elsewhere_is_not_lost() -> None:
-    first = editor()
+    first = started()
     second = editor(query_params=ws_of(first))
     mine = Mine(first)
     plan_id = first.selectbox(key="plan_select").value
@@ -471,8 +482,8 @@ def test_a_share_link_through_the_router_stays_read_only_on_every_page() -> None
 
 
 def test_history_times_are_in_the_browsers_time_zone() -> None:
-    at = editor(context={"timezone": "Asia/Shanghai"})
-    created = Mine(at).history(at.selectbox(key="plan_select").value)[0].created_at
+    at = started(context={"timezone": "Asia/Shanghai"})
+    created = Mine(at).history(at.selectbox(key="plan_select").value)[-1].created_at
     local = created.replace(tzinfo=UTC).astimezone(ZoneInfo("Asia/Shanghai"))
     expected = t("store_version", "en", version=1, time=local.strftime("%Y-%m-%d %H:%M CST"))
     assert any(expected in m.value for m in at.sidebar.markdown)
@@ -525,9 +536,8 @@ def test_back_to_my_plans_leaves_the_shared_plan_alone() -> None:
 
 
 def test_the_downloaded_plan_imports_back_the_same() -> None:
-    at = editor()
+    at = add_member(editor(), "Ann")
     mine = Mine(at)
-    add_member(at, "Ann")
     switch_model(at)
     plan_id = at.selectbox(key="plan_select").value
     assert at.get_by_key("plan_export").proto.label == t("store_export", "en")

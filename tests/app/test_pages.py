@@ -22,8 +22,8 @@ def with_sample(name: str, lang: str = "en", model: str | None = None) -> AppTes
     founder does: each step autosaves, and the new page (a new session on the
     workspace's ?ws= link) loads the saved plan."""
     at = page("team", lang)
-    ws = at.query_params["ws"]
     at.button(key="team_sample").click().run()
+    ws = at.query_params["ws"]  # the first change made the workspace
     if model:
         at = page("model", lang, ws=ws)
         at.radio(key="business_model").set_value(model).run()

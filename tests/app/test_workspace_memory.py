@@ -79,10 +79,11 @@ def test_a_new_visit_is_remembered_and_a_typed_address_opens_the_same_plans(
 ) -> None:
     first = visit()
     no_exception(first)
+    assert cookie_written(first) is None  # a visit alone: nothing stored, nothing kept
+    add_member(first, "Ann")  # the first change makes the workspace
     ws = first.query_params["ws"]
     assert cookie_written(first) == (ws, 400 * 24 * 3600)
     keep(browser, first)
-    add_member(first, "Ann")
     # A new tab at / (or /coverage typed without ?ws=): the same workspace and plan.
     for page in ("overview", "coverage"):
         again = visit(page)
@@ -98,9 +99,8 @@ def test_two_browsers_never_share_a_workspace(monkeypatch, store: Store) -> None
     sessions = []
     for jar in jars:
         monkeypatch.setattr(remember, "browser_cookies", lambda jar=jar: jar)
-        at = visit()
+        at = add_member(visit(), f"Person {len(sessions)}")
         keep(jar, at)
-        add_member(at, f"Person {len(sessions)}")
         sessions.append(at)
     assert jars[0]["planner_ws"] != jars[1]["planner_ws"]
     for i, jar in enumerate(jars):
@@ -109,9 +109,8 @@ def test_two_browsers_never_share_a_workspace(monkeypatch, store: Store) -> None
 
 
 def test_rotation_kills_the_remembered_link_too(browser, store: Store) -> None:
-    first = visit()
+    first = add_member(visit(), "Ann")
     keep(browser, first)
-    add_member(first, "Ann")
     old = first.query_params["ws"]
     elsewhere = dict(browser)  # another browser that remembered the same link
     first.button(key="ws_rotate").click().run()
@@ -124,16 +123,19 @@ def test_rotation_kills_the_remembered_link_too(browser, store: Store) -> None:
     browser.update(elsewhere)
     late = visit("overview")
     no_exception(late)
-    assert late.query_params["ws"] not in (old, new)
+    assert "ws" not in late.query_params
     assert late.session_state["plan"].team.names() == []
+    assert cookie_written(late) == ("", 0)  # forgotten
     assert t("ws_remembered_gone", "en") in [m.value for m in late.sidebar.info]
+    add_member(late.switch_page("pages/team.py").run(), "Someone Else")
+    assert late.query_params["ws"] not in (old, new)
     assert cookie_written(late) == (late.query_params["ws"], 400 * 24 * 3600)
 
 
 @pytest.mark.parametrize("junk", ["short", "' OR 1=1 --", "a" * 200, '"; alert(1); "'])
 def test_a_cookie_that_is_no_token_is_ignored(browser, junk: str) -> None:
     browser["planner_ws"] = junk
-    at = visit()
+    at = add_member(visit(), "Ann")
     no_exception(at)
     assert at.query_params["ws"] != junk and not at.error
     assert junk not in str(cookie_written(at))
@@ -142,15 +144,15 @@ def test_a_cookie_that_is_no_token_is_ignored(browser, junk: str) -> None:
 def test_a_fresh_start_after_a_refused_link_does_not_reopen_the_remembered_one(
     browser, store: Store
 ) -> None:
-    mine = visit()
+    mine = add_member(visit(), "Ann")
     keep(browser, mine)
-    add_member(mine, "Ann")
-    at = visit("overview", ws="a" * 43)
+    at = visit("team", ws="a" * 43)
     refused(at)
     at.button(key="ws_invalid_exit").click().run()
     no_exception(at)
-    assert at.query_params["ws"] != mine.query_params["ws"]
     assert at.session_state["plan"].team.names() == []
+    add_member(at, "Bo")
+    assert at.query_params["ws"] != mine.query_params["ws"]
 
 
 def share_token(owner: AppTest) -> str:
@@ -161,8 +163,7 @@ def share_token(owner: AppTest) -> str:
 
 
 def test_a_share_viewer_keeps_the_share_in_the_url_on_every_page(store: Store) -> None:
-    owner = visit()
-    add_member(owner, "Ann")
+    owner = add_member(visit(), "Ann")
     token = share_token(owner)
     viewer = visit("overview", share=token)
     for page in PAGES:

@@ -12,6 +12,7 @@ import re
 import secrets
 
 import pytest
+import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from components.plans import database_url
@@ -37,6 +38,12 @@ def store():
 
 def visit(page: str = "team", **query: str) -> AppTest:
     return open_page(page, lang=None, query_params=query)
+
+
+def started(page: str = "team") -> AppTest:
+    """A visitor who made a first change (which stores their workspace and plan)."""
+    at = add_member(visit("team"), "Starter")
+    return at if page == "team" else at.switch_page(f"pages/{page}.py").run()
 
 
 def add_member(at: AppTest, name: str) -> AppTest:
@@ -84,11 +91,13 @@ def test_two_sessions_without_a_link_never_see_each_others_plans(store: Store) -
         b.switch_page(f"pages/{page}.py").run()
         assert "Bo Private" not in shown_text(a) and "Ann Private" not in shown_text(b)
         assert a.query_params["ws"] == ws_a and b.query_params["ws"] == ws_b
-    # A new visitor sees neither.
+    # A new visitor sees neither, and a visit alone stores nothing.
     c = visit()
     assert c.session_state["plan"].team.names() == []
-    assert len(c.selectbox(key="plan_select").options) == 1
-    assert c.selectbox(key="plan_select").value not in {plans_a[0].id, plans_b[0].id}
+    assert c.session_state["plan"].name == "My plan"
+    assert "ws" not in c.query_params
+    assert c.selectbox(key="plan_select").options == ["My plan"]  # the unsaved one
+    assert t("store_not_saved_yet", "en") in [m.value for m in c.sidebar.caption]
 
 
 def test_the_link_brings_back_the_workspace_and_shows_once_with_its_note(store: Store) -> None:
@@ -123,19 +132,20 @@ def test_a_forged_or_short_link_is_refused_and_a_fresh_start_is_offered(
 ) -> None:
     owner = visit()
     add_member(owner, "Secret Person")
-    at = visit("overview", ws=token)
+    at = visit("team", ws=token)
     refused(at)
     assert "Secret Person" not in shown_text(at)
     at.button(key="ws_invalid_exit").click().run()
     no_exception(at)
+    assert at.session_state["plan"].team.names() == []
+    add_member(at, "Fresh Start")  # the first change makes the fresh workspace
     fresh = at.query_params["ws"]
     assert fresh not in (token, owner.query_params["ws"]) and is_token_shaped(fresh)
-    assert at.session_state["plan"].team.names() == []
     assert [p.name for p in store.list_plans(store.resolve_workspace(fresh))] == ["My plan"]
 
 
 def test_near_misses_of_a_real_link_are_refused(store: Store) -> None:
-    owner = visit()
+    owner = started()
     ws = owner.query_params["ws"]
     share = owner.switch_page("pages/share.py").run()
     share.button(key="share_create").click().run()
@@ -202,7 +212,7 @@ def test_the_operator_may_choose_the_old_shared_mode(monkeypatch, store: Store, 
 @pytest.mark.parametrize("value", ["0", "false", "no", ""])
 def test_anything_but_yes_keeps_workspaces_private(monkeypatch, value: str) -> None:
     monkeypatch.setenv("PLANNER_SHARED_WORKSPACE", value)
-    a, b = visit(), visit()
+    a, b = started(), started()
     assert a.query_params["ws"] != b.query_params["ws"]
     with pytest.raises(KeyError):
         a.get_by_key("ws_shared_note")
@@ -270,7 +280,7 @@ def test_a_copy_from_a_share_link_goes_to_the_viewers_own_workspace(store: Store
     share = owner.switch_page("pages/share.py").run()
     share.button(key="share_create").click().run()
     token = re.search(r"share=([A-Za-z0-9_-]+)", share.get_by_key("share_link").code[0].value)
-    viewer_ws = visit("overview").query_params["ws"]
+    viewer_ws = started("overview").query_params["ws"]
     # The viewer opens the link with their own workspace link beside it.
     looking = visit("team", share=token.group(1), ws=viewer_ws)
     no_exception(looking)
@@ -304,3 +314,88 @@ def test_shared_mode_logs_no_instance_link(monkeypatch, store: Store, caplog) ->
     at = visit()
     assert "instance-link" not in caplog.text
     assert at.session_state["plan"].name == "Old shared plan"  # everybody's plans
+
+
+def test_visits_alone_store_nothing_and_the_first_change_stores_one_of_each(
+    store: Store,
+) -> None:
+    """Issue 23, item 5: 5 anonymous visits used to leave 5 workspaces, plans and
+    versions behind."""
+
+    def rows() -> dict[str, int]:
+        with store.engine.connect() as conn:
+            return {
+                table: conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one()
+                for table in ("workspaces", "plans", "plan_versions")
+            }
+
+    before = rows()
+    for page in ("overview", "team", "coverage", "budget", "share"):
+        no_exception(visit(page))
+    assert rows() == before
+    at = add_member(visit("team"), "Ann")
+    # One workspace and plan; version 1 as opened, version 2 the change.
+    grown = {"workspaces": 1, "plans": 1, "plan_versions": 2}
+    assert rows() == {table: n + grown[table] for table, n in before.items()}
+    assert store.list_plans(store.resolve_workspace(at.query_params["ws"]))[0].name == "My plan"
+
+
+def owned_plans(store: Store, at: AppTest) -> list[str]:
+    return [p.name for p in store.list_plans(store.resolve_workspace(at.query_params["ws"]))]
+
+
+def test_the_sidebar_plan_controls_work_on_a_plan_not_stored_yet(store: Store) -> None:
+    """The unsaved first plan has the same controls; using one stores it first."""
+    at = visit("team")
+    assert "ws" not in at.query_params
+    at.sidebar.text_input(key="plan_rename_name").set_value("Seed round").run()
+    at.sidebar.button(key="plan_rename").click().run()
+    no_exception(at)
+    assert owned_plans(store, at) == ["Seed round"]
+    assert at.session_state["plan"].name == "Seed round"
+    assert t("store_saved", "en", version=2) in [c.value for c in at.sidebar.caption]
+
+    other = visit("team")
+    other.sidebar.button(key="plan_new").click().run()
+    no_exception(other)
+    assert sorted(owned_plans(store, other)) == sorted(["My plan", t("store_new_name", "en")])
+    assert other.query_params["ws"] != at.query_params["ws"]
+    assert other.session_state["plan"].name == t("store_new_name", "en")
+
+
+def test_a_share_link_of_a_plan_not_stored_yet_stores_it_first(store: Store) -> None:
+    at = visit("share")
+    assert "ws" not in at.query_params
+    at.button(key="share_create").click().run()
+    no_exception(at)
+    assert owned_plans(store, at) == ["My plan"]
+    token = re.search(r"share=([A-Za-z0-9_-]+)", at.get_by_key("share_link").code[0].value)
+    assert store.resolve_share(token.group(1)).plan.name == "My plan"
+
+
+def test_an_invite_link_of_a_plan_not_stored_yet_stores_it_first(store: Store) -> None:
+    at = visit("team")
+    at.button(key="invite_create").click().run()
+    no_exception(at)
+    assert owned_plans(store, at) == ["My plan"]
+    assert "invite=" in at.get_by_key("invite_link").code[0].value
+
+
+def test_a_first_change_inside_the_page_shows_the_link_in_the_same_click(
+    store: Store,
+) -> None:
+    """A change made by the page script (after the sidebar was drawn) gets one more
+    run, so the sidebar shows the new workspace link at once."""
+    at = visit("team")
+    assert "ws" not in at.query_params
+    at.session_state["team_editor"] = {
+        "edited_rows": {},
+        "added_rows": [{"name": "Ann"}],
+        "deleted_rows": [],
+    }
+    at.run()
+    no_exception(at)
+    assert at.session_state["plan"].team.names() == ["Ann"]
+    ws = at.query_params["ws"]
+    assert owned_plans(store, at) == ["My plan"]
+    assert ws in at.sidebar.get_by_key("ws_link").code[0].value
