@@ -43,7 +43,7 @@ def test_two_users(open_app, tmp_path: Path) -> None:
     # a fresh first plan, not A's (without sign-in, each browser is private).
     b = open_app()
     expect(b.key("plan_select").get_by_role("combobox")).to_have_value("My plan")
-    assert workspace(a) != workspace(b)
+    assert "ws=" not in b.page.url  # a visit alone stores nothing
     b.nav("team", b.key("team_upload"))
     expect(b.grid_cells("team_editor", "Gus Okafor")).to_have_count(0)
     csv = tmp_path / "b-team.csv"
@@ -52,6 +52,7 @@ def test_two_users(open_app, tmp_path: Path) -> None:
     expect(b.main.get_by_text("Loaded 2 members from b-team.csv.")).to_be_visible()
     expect(b.grid_cells("team_editor", "Alice Chen")).to_have_count(0)
     b.wait_idle()
+    assert workspace(a) != workspace(b)  # the upload made B's own workspace
 
     # A edits while B's session is open.
     a.add_grid_row("team_editor", "Zoe Park")

@@ -47,8 +47,8 @@ def open_workspace_panel(app: AppPage) -> None:
 
 def test_a_new_tab_a_typed_address_and_a_reload_open_the_same_plans(open_app) -> None:
     a = open_app()
+    rename_plan(a, "Alpha remembered")  # the first change makes the workspace
     ws = ws_in_url(a)
-    rename_plan(a, "Alpha remembered")
     cookie = remembered(a, ws)
     assert cookie["sameSite"] == "Strict" and cookie["path"] == "/"
     assert cookie["value"] == ws  # the capability, nothing of the plan
@@ -68,12 +68,12 @@ def test_a_new_tab_a_typed_address_and_a_reload_open_the_same_plans(open_app) ->
 
     # Another browser has its own workspace, remembered apart.
     b = open_app()
+    rename_plan(b, "Bravo remembered")
     ws_b = ws_in_url(b)
     assert ws_b != ws and remembered(b, ws_b)["value"] == ws_b
-    assert plan_options(b) == ["My plan"]
-    assert new_tab(b, "team").key("plan_select").get_by_role("combobox").input_value() == (
-        "My plan"
-    )
+    assert plan_options(b) == ["Bravo remembered"]
+    b_tab = new_tab(b, "team")
+    expect(b_tab.key("plan_select").get_by_role("combobox")).to_have_value("Bravo remembered")
     assert remembered(a, ws)["value"] == ws  # b's visit did not touch a's cookie
     for app in (a, b, tab):
         assert app.page_errors == []
@@ -81,8 +81,8 @@ def test_a_new_tab_a_typed_address_and_a_reload_open_the_same_plans(open_app) ->
 
 def test_rotation_kills_the_remembered_link_in_every_browser(open_app) -> None:
     a = open_app()
-    old = ws_in_url(a)
     rename_plan(a, "Rotated plan")
+    old = ws_in_url(a)
     remembered(a, old)
     # Someone else's browser that opened the (leaked) link remembers it too.
     other = open_app(query=f"ws={old}")
@@ -98,9 +98,11 @@ def test_rotation_kills_the_remembered_link_in_every_browser(open_app) -> None:
     # The other browser's typed address no longer opens the plans; it is told why.
     late = new_tab(other)
     expect(late.page.get_by_text(GONE)).to_be_visible()
+    assert "ws=" not in late.page.url  # a fresh start, stored at its first change
+    rename_plan(late, "Late plan")
     fresh = ws_in_url(late)
     assert fresh not in (old, new)
-    assert plan_options(late) == ["My plan"]
+    assert plan_options(late) == ["Late plan"]
     assert remembered(late, fresh)["value"] == fresh
     late.expect_no_exception()
     late.shot("rotated-elsewhere")
@@ -108,6 +110,7 @@ def test_rotation_kills_the_remembered_link_in_every_browser(open_app) -> None:
 
 def test_the_link_shows_whole_at_800_px(open_app) -> None:
     app = open_app()
+    rename_plan(app, "Plan with a link")
     app.page.set_viewport_size({"width": 800, "height": 900})
     ws = ws_in_url(app)
     sidebar = app.page.get_by_test_id("stSidebar")

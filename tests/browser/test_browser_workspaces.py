@@ -16,6 +16,7 @@ from tests.support.browser import AppPage
 pytestmark = pytest.mark.browser
 
 REFUSED = "This workspace link does not open any plans."
+NOT_SAVED = "Nothing is saved yet"
 
 
 def ws_in_url(app: AppPage) -> str:
@@ -44,16 +45,19 @@ def rename_plan(app: AppPage, name: str) -> None:
 
 def test_two_browsers_never_see_each_others_plans(open_app) -> None:
     a = open_app()
+    # A visit alone stores nothing: no link yet, and the sidebar says so.
+    expect(a.page.get_by_test_id("stSidebar").get_by_text(NOT_SAVED)).to_be_visible()
+    assert "ws=" not in a.page.url
+    rename_plan(a, "Alpha secret plan")  # the first change makes the workspace
     ws_a = ws_in_url(a)
-    rename_plan(a, "Alpha secret plan")
     a.key("plan_new").get_by_role("button").click()
     expect(a.key("plan_select").get_by_role("combobox")).to_have_value("New plan")
     a.wait_idle()
 
     b = open_app()
+    rename_plan(b, "Bravo secret plan")
     ws_b = ws_in_url(b)
     assert ws_a != ws_b
-    rename_plan(b, "Bravo secret plan")
     assert sorted(plan_options(a)) == ["Alpha secret plan", "New plan"]
     assert plan_options(b) == ["Bravo secret plan"]
 
@@ -88,9 +92,10 @@ def test_a_forged_link_is_refused_and_a_fresh_workspace_offered(open_app, token:
 
     forged.key("ws_invalid_exit").get_by_role("button").click()
     expect(forged.key("plan_select").get_by_role("combobox")).to_have_value("My plan")
+    rename_plan(forged, "Fresh plan")  # the first change makes the fresh workspace
     fresh = ws_in_url(forged)
     assert fresh not in (token, ws_in_url(owner))
-    assert plan_options(forged) == ["My plan"]
+    assert plan_options(forged) == ["Fresh plan"]
     forged.expect_no_exception()
 
 
@@ -109,8 +114,8 @@ def test_a_share_link_works_across_workspaces(open_app) -> None:
 
     # The viewer has a workspace of their own, with a plan of their own.
     viewer = open_app()
-    ws_viewer = ws_in_url(viewer)
     rename_plan(viewer, "Viewer own plan")
+    ws_viewer = ws_in_url(viewer)
     # They open the share link with their workspace link beside it.
     viewer.open(parts.path, f"{parts.query}&ws={ws_viewer}")
     expect(viewer.page.get_by_text("shared read-only").first).to_be_visible()
