@@ -36,8 +36,12 @@ def plan_options(app: AppPage) -> list[str]:
 
 
 def rename_plan(app: AppPage, name: str) -> None:
+    app.wait_idle()  # the page's first run has finished: nothing redraws the sidebar
     app.page.get_by_test_id("stSidebar").get_by_text("Rename", exact=True).click()
-    app.key("plan_rename_name").locator("input").fill(name)
+    field = app.key("plan_rename_name").locator("input")
+    field.fill(name)
+    field.press("Enter")  # the value reaches the server before the click, also when busy
+    app.wait_idle()
     app.key("plan_rename").get_by_role("button").click()
     expect(app.key("plan_select").get_by_role("combobox")).to_have_value(name)
     app.wait_idle()

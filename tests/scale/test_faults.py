@@ -72,7 +72,9 @@ async def choose(session: Session, run, model: str, wait: bool = True):
 
 
 async def kill_trials(cluster: Cluster) -> list[str]:
-    session, _ = await open_plan(cluster, 0, None)
+    session, run = await open_plan(cluster, 0, None)
+    run = await choose(session, run, MODELS[-1])  # the first change makes the workspace
+    assert not run.exceptions, run.exceptions
     token, pages = session.query["ws"], dict(session.pages)
     await session.close()
     report = []
