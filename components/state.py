@@ -16,20 +16,24 @@ from components.nav import st_pages
 from planner.catalog import Catalog, load_catalog
 from planner.domain import BusinessModel, Plan
 from planner.i18n import pick_lang, t
+from planner.scoring import PlanAnalysis
 
 PLAN = "plan"
 LANG = "lang"
 _ROUTED = "_routed_by_app"
 _LISTENERS = "_plan_listeners"
+_ANALYSIS = "_plan_analysis"
 
 
 @dataclass(frozen=True)
 class Ctx:
-    """What a page needs: the language, the catalog and the current plan."""
+    """What a page needs: the language, the catalog, the current plan and its
+    analysis (built once for the plan, see `plan_analysis`)."""
 
     lang: str
     catalog: Catalog
     plan: Plan
+    analysis: PlanAnalysis
 
     def t(self, key: str, /, **params: object) -> str:
         return t(key, self.lang, **params)
@@ -37,11 +41,11 @@ class Ctx:
     @property
     def models(self) -> dict[str, BusinessModel]:
         """Built-in business models followed by the plan's own."""
-        return {**self.catalog.business_models, **self.plan.custom_models}
+        return self.analysis.models
 
     @property
     def model(self) -> BusinessModel:
-        return self.models.get(self.plan.business_model) or next(iter(self.models.values()))
+        return self.analysis.model
 
 
 @st.cache_resource
@@ -175,4 +179,22 @@ def page_setup() -> Ctx:
 
 def current_ctx() -> Ctx:
     """The page's context with the plan as it is now (after any update_plan)."""
-    return Ctx(lang=current_lang(), catalog=catalog(), plan=current_plan())
+    lang, cat, plan = current_lang(), catalog(), current_plan()
+    return Ctx(lang=lang, catalog=cat, plan=plan, analysis=plan_analysis(plan, cat, lang))
+
+
+def chosen_model(plan: Plan, cat: Catalog) -> BusinessModel:
+    """The plan's business model; the first one when the plan names none that exists."""
+    models = {**cat.business_models, **plan.custom_models}
+    return models.get(plan.business_model) or next(iter(models.values()))
+
+
+def plan_analysis(plan: Plan, cat: Catalog, lang: str) -> PlanAnalysis:
+    """The plan scored once: one PlanAnalysis per plan (plans are replaced, never
+    changed, so the same object is the same plan) and language. Every page and
+    component of a run reads this one, and a rerun that changed nothing reuses it."""
+    held = st.session_state.get(_ANALYSIS)
+    if held is None or held.plan is not plan or held.catalog is not cat or held.lang != lang:
+        held = PlanAnalysis(plan=plan, model=chosen_model(plan, cat), catalog=cat, lang=lang)
+        st.session_state[_ANALYSIS] = held
+    return held
