@@ -34,7 +34,7 @@ if blocker := pipeline.blocker:
 else:
     st.success(ctx.t("pipeline_clear"))
 show_chart(charts.pipeline_diagram(pipeline, ctx.lang), "pipeline_diagram", ctx)
-# The legend names every condition of the one status rule (planner.coverage.skill_status).
+# The legend names every condition of the one status rule (planner.scoring.coverage.skill_status).
 legend = ctx.t("pipeline_legend", red=percent(RED), green=percent(GREEN))
 st.container(key="pipeline_legend").caption(legend)
 
