@@ -4,7 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from components.custom_model import custom_model_editor
-from components.state import is_read_only, page_setup, update_plan
+from components.plans import update_plan
+from components.state import is_read_only, page_setup
 from components.team_actions import start_actions
 from components.ui import md, show_chart
 from planner import charts

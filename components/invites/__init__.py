@@ -19,9 +19,9 @@ from components.invites.calibration import calibration
 from components.invites.links import create_controls, link_list, new_link
 from components.invites.messages import show_messages
 from components.plans.config import STORE_ERRORS, get_store, owner_id, problem
-from components.plans.session import DB_ERROR, ID
+from components.plans.session import DB_ERROR
 from components.provenance import invite_days
-from components.state import Ctx, is_read_only
+from components.state import Ctx
 from planner.store import (
     PlanNotFound,
     list_invites,
@@ -34,7 +34,7 @@ __all__ = ["invites_section"]
 
 def invites_section(ctx: Ctx) -> None:
     """Invite links and calibration, for the owner of a stored plan (never a viewer)."""
-    if is_read_only() or st.session_state.get(DB_ERROR) or not st.session_state.get(ID):
+    if not ctx.ref.editable or st.session_state.get(DB_ERROR):
         return
     owner = owner_id()
     if owner is None:
@@ -44,7 +44,7 @@ def invites_section(ctx: Ctx) -> None:
     st.caption(ctx.t("invite_intro", days=invite_days()))
     show_messages(ctx.lang)
     create_controls(ctx)
-    plan_id = st.session_state[ID]
+    plan_id = ctx.ref.id
     new_link(ctx, plan_id)
     try:
         store = get_store()

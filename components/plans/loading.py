@@ -2,7 +2,8 @@
 
 `init_plans` (called by app.py on every run, idempotent) loads the owner's
 latest plan, or creates a first one; with ``?share=<token>`` it shows that
-shared plan read-only instead. It also attaches autosave to the session.
+shared plan read-only instead. Changes are saved where they are made
+(components/plans/saving.py).
 
 Without sign-in (private mode) it first checks the session's workspace link on
 every run (components/plans/workspace.py); the first plan of a visitor without
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.plans.actions import autosave, leave_share_mode, retry_unsaved
+from components.plans.actions import leave_share_mode
 from components.plans.config import (
     STORE_ERRORS,
     auth_configured,
@@ -21,21 +22,28 @@ from components.plans.config import (
     private_workspaces,
     problem,
 )
+from components.plans.saving import retry_unsaved
 from components.plans.session import (
     DB_ERROR,
-    ID,
     OFFLINE,
     SHARE,
     SHARED,
     UNSAVED,
-    VERSION,
     adopt,
     flash,
     lang_param,
     store_or_report,
 )
 from components.plans.workspace import check_workspace, keep_workspace, start_workspace
-from components.state import PLAN, READ_ONLY, current_lang, current_plan, on_plan_change
+from components.state import (
+    PLAN,
+    PLAN_ID,
+    PLAN_VERSION,
+    READ_ONLY,
+    current_lang,
+    current_plan,
+    plan_ref,
+)
 from planner.domain import Plan
 from planner.i18n import t
 
@@ -58,8 +66,7 @@ def init_plans() -> None:
         return
     if private_workspaces():
         check_workspace(lang)  # a refused link stops the run here
-    if st.session_state.get(ID):
-        on_plan_change("autosave", autosave)
+    if plan_ref().id:
         if DB_ERROR in st.session_state or st.session_state.get(UNSAVED):
             retry_unsaved()  # the database was away: save what waits, if it is back
         return
@@ -87,11 +94,10 @@ def init_plans() -> None:
         st.session_state[OFFLINE] = True
         return
     if recovering:
-        st.session_state[ID], st.session_state[VERSION] = loaded.id, loaded.version
+        st.session_state[PLAN_ID], st.session_state[PLAN_VERSION] = loaded.id, loaded.version
         flash("success", "store_recovered", name=loaded.plan.name)
     else:
         adopt(loaded, first=True)
-    on_plan_change("autosave", autosave)
 
 
 def _init_shared(token: str, lang: str) -> None:

@@ -23,14 +23,12 @@ from components.plans.session import (
     CONFLICT,
     DB_ERROR,
     DELETED,
-    ID,
-    VERSION,
     mark_db_away,
     show_flash,
 )
 from components.plans.widgets import copy_button, export_button, when
 from components.plans.workspace import remember_workspace, workspace_sidebar
-from components.state import current_plan, is_read_only
+from components.state import PlanRef, current_plan, is_read_only, plan_ref
 from planner.domain import MAX_NAME_LEN
 from planner.formatting import md
 from planner.i18n import t
@@ -60,7 +58,8 @@ def render_plan_sidebar(lang: str) -> None:
 
 def _plan_controls(lang: str) -> None:
     """Everything the sidebar offers while the database answers."""
-    if not st.session_state.get(ID):
+    ref = plan_ref()
+    if not ref.id:
         return
     store, owner = get_store(), owner_id()
     if owner is None:
@@ -71,14 +70,14 @@ def _plan_controls(lang: str) -> None:
         _conflict(lang, conflict)
     try:
         mine = store.list_plans(owner)
-        history = store.history(st.session_state[ID], owner, limit=HISTORY_SHOWN + 1)
+        history = store.history(ref.id, owner, limit=HISTORY_SHOWN + 1)
         deleted = store.list_deleted(owner)
     except PlanNotFound:
         mine, history, deleted = store.list_plans(owner), [], store.list_deleted(owner)
     busy = conflict is not None  # resolve the conflict before leaving this plan
-    _picker(lang, mine, busy)
+    _picker(lang, ref, mine, busy)
     if not conflict:
-        st.caption(t("store_saved", lang, version=st.session_state[VERSION]))
+        st.caption(t("store_saved", lang, version=ref.version))
     with st.container(horizontal=True, gap="small"):
         for key, label, action in (
             ("plan_new", "store_new", actions.new_plan),
@@ -106,7 +105,7 @@ def _plan_controls(lang: str) -> None:
             disabled=busy,
         )
     with st.expander(t("store_history", lang)):
-        _history(lang, history, busy)
+        _history(lang, ref, history, busy)
     others = [p for p in deleted if p.id != (last or ("",))[0]]
     if others:
         with st.expander(t("store_recently_deleted", lang)):
@@ -143,10 +142,10 @@ def _conflict(lang: str, conflict: dict) -> None:
     )
 
 
-def _picker(lang: str, mine: list[PlanInfo], busy: bool) -> None:
+def _picker(lang: str, ref: PlanRef, mine: list[PlanInfo], busy: bool) -> None:
     names = {p.id: p.name for p in mine}
-    names.setdefault(st.session_state[ID], current_plan().name)
-    st.session_state["plan_select"] = st.session_state[ID]
+    names.setdefault(ref.id, current_plan().name)
+    st.session_state["plan_select"] = ref.id
     st.selectbox(
         t("store_plan", lang),
         options=list(names),
@@ -159,10 +158,10 @@ def _picker(lang: str, mine: list[PlanInfo], busy: bool) -> None:
     )
 
 
-def _history(lang: str, history: list[VersionInfo], busy: bool) -> None:
+def _history(lang: str, ref: PlanRef, history: list[VersionInfo], busy: bool) -> None:
     for info in history[:HISTORY_SHOWN]:
         label = t("store_version", lang, version=info.version, time=when(info.created_at))
-        current = info.version == st.session_state[VERSION]
+        current = info.version == ref.version
         if current:
             label += f" · {t('store_current', lang)}"
         st.markdown(f"**{label}**  \n{md(info.summary(lang))}")
@@ -177,9 +176,7 @@ def _history(lang: str, history: list[VersionInfo], busy: bool) -> None:
                 type="tertiary",
             )
     if len(history) > HISTORY_SHOWN:
-        st.caption(
-            t("store_history_more", lang, shown=HISTORY_SHOWN, total=st.session_state[VERSION])
-        )
+        st.caption(t("store_history_more", lang, shown=HISTORY_SHOWN, total=ref.version))
 
 
 def _recently_deleted(lang: str, others: list[PlanInfo]) -> None:

@@ -6,7 +6,7 @@ list or open them. A visitor without one gets a new workspace with their first
 plan; the sidebar shows the link with a "bookmark this" note and can replace it
 (rotation), which makes the old link, and every tab still holding it, dead.
 
-The token lives in session state (``config.WS``) and is put back into the URL on
+The token lives in session state (``components.state.WORKSPACE``) and is put back into the URL on
 every run: page links of st.navigation lead to a page's plain address.
 
 Not used with sign-in (plans are the user's) or in the operator's shared mode
@@ -22,7 +22,6 @@ import streamlit as st
 from components.plans.actions import call
 from components.plans.config import (
     STORE_ERRORS,
-    WS,
     get_store,
     owner_id,
     private_workspaces,
@@ -34,14 +33,12 @@ from components.plans.remember import remember, remembered
 from components.plans.session import (
     CONFLICT,
     DELETED,
-    ID,
     NEW_LINK,
-    VERSION,
     flash,
     forget_widgets,
     mark_db_away,
 )
-from components.state import PLAN
+from components.state import PLAN, PLAN_ID, PLAN_VERSION, WORKSPACE, plan_ref
 from planner.domain import Plan
 from planner.i18n import t
 from planner.store import Store
@@ -58,7 +55,7 @@ def check_workspace(lang: str) -> None:
     the one it holds) must be live; a forged, unknown or replaced one is refused
     and the run stops. A session without any link gets one with its first plan."""
     param = st.query_params.get(PARAM)
-    held = st.session_state.get(WS)
+    held = plan_ref().workspace
     token = param if param is not None else held
     from_browser = token is None  # a new tab, a typed address: what the browser holds
     if from_browser:
@@ -93,7 +90,7 @@ def _remembered_unless_refused() -> str | None:
 def remember_workspace() -> None:
     """Every run (private mode): the browser holds this session's workspace link;
     a remembered one found dead is forgotten."""
-    token = st.session_state.get(WS)
+    token = plan_ref().workspace
     if token is not None:
         remember(token)
     elif remembered() is not None and remembered() == st.session_state.get(DEAD_COOKIE):
@@ -105,7 +102,7 @@ def keep_workspace() -> None:
     share: held (when live) and kept in the URL across pages, so "Make a copy"
     puts the copy there. Never refused here: this tab shows the shared plan."""
     param = st.query_params.get(PARAM)
-    held = st.session_state.get(WS)
+    held = plan_ref().workspace
     if param is not None and param != held:
         try:
             live = get_store().resolve_workspace(param) is not None
@@ -113,20 +110,20 @@ def keep_workspace() -> None:
             problem(exc)
             live = False
         if live:
-            st.session_state[WS] = held = param
+            st.session_state[WORKSPACE] = held = param
     if held is not None and param != held:
         st.query_params[PARAM] = held
 
 
 def _enter(token: str, *, switching: bool) -> None:
-    st.session_state[WS] = token
+    st.session_state[WORKSPACE] = token
     if switching:  # another workspace's plan must not stay on screen
         _forget_plan()
         forget_widgets()
 
 
 def _forget_plan() -> None:
-    for key in (ID, VERSION, CONFLICT, NEW_LINK, DELETED):
+    for key in (PLAN_ID, PLAN_VERSION, CONFLICT, NEW_LINK, DELETED):
         st.session_state.pop(key, None)
     st.session_state[PLAN] = Plan()
 
@@ -143,7 +140,7 @@ def start_fresh() -> None:
     """After a refused link: the next run makes a new, empty workspace (not the
     one this browser remembers: the person asked for a fresh one)."""
     st.session_state[DEAD_COOKIE] = remembered()
-    st.session_state.pop(WS, None)
+    st.session_state.pop(WORKSPACE, None)
     _forget_plan()
     if PARAM in st.query_params:
         del st.query_params[PARAM]
@@ -153,7 +150,7 @@ def start_fresh() -> None:
 def start_workspace(store: Store) -> str:
     """A new workspace for this session; its link goes into the URL. The owner."""
     made = store.create_workspace()
-    st.session_state[WS] = made.token
+    st.session_state[WORKSPACE] = made.token
     st.session_state[NEW_WS] = True
     st.query_params[PARAM] = made.token
     return made.owner
@@ -169,7 +166,7 @@ def own_owner() -> str | None:
     # The link beside the share in the URL, else the one this browser remembers.
     for token in (st.query_params.get(PARAM), _remembered_unless_refused()):
         if token is not None and (owner := store.resolve_workspace(token)) is not None:
-            st.session_state[WS] = token
+            st.session_state[WORKSPACE] = token
             st.query_params[PARAM] = token
             return owner
     return start_workspace(store)
@@ -188,7 +185,7 @@ def call_as_own(action: Callable[..., None], *args: object) -> None:
 def rotate(store: Store, owner: str) -> None:
     """Replace the workspace link: the old one opens nothing from now on."""
     token = store.rotate_workspace(owner)
-    st.session_state[WS] = token
+    st.session_state[WORKSPACE] = token
     st.session_state[NEW_WS] = True
     st.query_params[PARAM] = token
     flash("success", "ws_rotated")
@@ -200,7 +197,7 @@ def workspace_sidebar(lang: str) -> None:
         with st.container(key="ws_shared_note"):
             st.caption(t("ws_shared_mode", lang))
         return
-    token = st.session_state.get(WS)
+    token = plan_ref().workspace
     if not private_workspaces() or token is None:
         return
     with st.expander(
