@@ -10,6 +10,7 @@ with people gone or hired) is `with_team`: the same analysis of another team.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 from functools import cached_property
 
 from planner.catalog import Catalog
@@ -17,6 +18,7 @@ from planner.domain import BusinessModel, Plan, Team
 from planner.scoring.coverage import CoverageReport, analyze, scores_by_model
 from planner.scoring.hiring import DEFAULT_LAMBDA, HireStep, plan_hires, small_gaps, team_after
 from planner.scoring.pipeline import Pipeline, build_pipeline
+from planner.scoring.ratings import STALE_DAYS, FitReliance, fit_reliance
 from planner.scoring.risks import Risk, assess_risks
 from planner.scoring.verdict import hire_verdict
 
@@ -89,6 +91,10 @@ class PlanAnalysis:
         return hire_verdict(
             self.team, self.model, self.steps[:1], self.report, self.catalog, self.lang
         )
+
+    def reliance(self, today: date, stale_days: int = STALE_DAYS) -> FitReliance:
+        """How much of the fit rests on stale or unconfirmed ratings (as of `today`)."""
+        return fit_reliance(self.team, self.model, today, stale_days, fit=self.report.fit)
 
     def with_team(self, team: Team) -> PlanAnalysis:
         """The same analysis of another team (a what-if), computed afresh."""

@@ -12,6 +12,7 @@ from planner.domain import Plan
 from planner.files import read_team
 from planner.scoring import PlanAnalysis
 from planner.scoring import analysis as analysis_module
+from planner.scoring import ratings as ratings_module
 from tests.support.apptest import no_exception, open_page
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,7 +20,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def counted(monkeypatch) -> dict[str, list]:
-    """Every PlanAnalysis built, and every team its report and hiring plan scored."""
+    """Every PlanAnalysis built, every team it scored (its report, what is left after
+    the hiring plan, the fit beside the fit on confirmed ratings), and every team it
+    planned hires for."""
     seen: dict[str, list] = {"built": [], "reports": [], "hiring_plans": []}
     build, analyze, plan_hires = (
         PlanAnalysis.__init__,
@@ -41,6 +44,7 @@ def counted(monkeypatch) -> dict[str, list]:
 
     monkeypatch.setattr(PlanAnalysis, "__init__", counting_build)
     monkeypatch.setattr(analysis_module, "analyze", counting_analyze)
+    monkeypatch.setattr(ratings_module, "analyze", counting_analyze)
     monkeypatch.setattr(analysis_module, "plan_hires", counting_plan_hires)
     return seen
 
@@ -51,8 +55,9 @@ def sample_plan() -> Plan:
 
 
 def test_the_plan_is_analysed_once_whatever_reads_it(counted):
-    # The overview (verdict, KPIs) runs first, then the coverage page (KPIs, charts,
-    # hiring plan, risks, what-if): one analysis serves both runs.
+    # The overview (verdict, KPIs, the fit's reliance on fresh ratings) runs first,
+    # then the coverage page (KPIs, charts, hiring plan, risks, what-if): one
+    # analysis serves both runs, and the plan's own team is scored once.
     at = open_page("coverage", state={"plan": sample_plan()})
     no_exception(at)
     assert at.get_by_key("hiring_plan") is not None  # the page drew what it reads
