@@ -86,13 +86,13 @@ scale: install-test system-deps
 	PLANNER_REQUIRE_BROWSER=1 $(PY) -m pytest -m scale
 
 bench: install-test
-	$(PY) bench/coverage.py
-	$(PY) bench/textgen.py
-	$(PY) bench/export.py
-	$(PY) bench/attention.py
-	$(PY) bench/budget.py
-	$(PY) bench/fuzz.py
-	$(PY) bench/load.py
+	$(PY) -m bench.coverage
+	$(PY) -m bench.textgen
+	$(PY) -m bench.export
+	$(PY) -m bench.attention
+	$(PY) -m bench.budget
+	$(PY) -m bench.fuzz
+	$(PY) -m bench.load
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts

@@ -16,7 +16,7 @@ attention page given a new 32-token text (forward pass and all three views) besi
 the coverage page with the sample team. The last line is
 `model view / budget ratio: X.XX`.
 
-    .venv/bin/python bench/attention.py [--repeats 7] [--no-page]
+    .venv/bin/python -m bench.attention [--repeats 7] [--no-page]
 """
 
 from __future__ import annotations
@@ -24,13 +24,11 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # as planner.textgen sets it
 

@@ -4,7 +4,7 @@ Both pages run the same plan (a generated 200-member team, finances with hires,
 compute and two scenarios over the 36-month horizon) in one process; their
 reruns are timed alternately, so machine noise hits both alike. The goal of
 issue 11: the budget page's rerun within 1.2x the coverage page's.
-Run: .venv/bin/python bench/budget.py [--repeats N] [--members N]
+Run: .venv/bin/python -m bench.budget [--repeats N] [--members N]
 """
 
 from __future__ import annotations
@@ -12,18 +12,14 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from streamlit.testing.v1 import AppTest
 
-from streamlit.testing.v1 import AppTest  # noqa: E402
-
-from planner import budget  # noqa: E402
-from planner.catalog import load_catalog  # noqa: E402
-from planner.domain import (  # noqa: E402
+from planner import budget
+from planner.catalog import load_catalog
+from planner.domain import (
     HORIZON_MONTHS,
     Finances,
     Funding,
@@ -32,6 +28,8 @@ from planner.domain import (  # noqa: E402
     PlannedHire,
     Team,
 )
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def bench_plan(size: int, seed: int = 11) -> Plan:

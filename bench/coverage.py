@@ -2,7 +2,7 @@
 
 Both are measured side by side in one run (the machine is noisy), with the core
 work (analysis + hiring plan) timed alone, so the page's own overhead shows.
-Run: .venv/bin/python bench/coverage.py [--repeats N]
+Run: .venv/bin/python -m bench.coverage [--repeats N]
 """
 
 from __future__ import annotations
@@ -10,19 +10,17 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-import sys
 import time
 from pathlib import Path
 
+from streamlit.testing.v1 import AppTest
+
+from planner.catalog import load_catalog
+from planner.domain import Member, Plan, Team
+from planner.files import read_team
+from planner.scoring import analyze, plan_hires
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from streamlit.testing.v1 import AppTest  # noqa: E402
-
-from planner.catalog import load_catalog  # noqa: E402
-from planner.domain import Member, Plan, Team  # noqa: E402
-from planner.files import read_team  # noqa: E402
-from planner.scoring import analyze, plan_hires  # noqa: E402
 
 
 def generated_team(size: int, seed: int = 7) -> Team:

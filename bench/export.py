@@ -1,6 +1,6 @@
 """Export benchmark: one browser reused vs. a browser per PNG, and a full PDF report.
 
-    .venv/bin/python bench/export.py
+    .venv/bin/python -m bench.export
 
 Prints, from one run, the time of 10 one-shot PNG exports (each starts and stops
 Chromium, as plotly's `fig.to_image` does without a server) divided by the time of
@@ -14,13 +14,12 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from planner import export
+from planner.catalog import load_catalog
+from planner.domain import Plan
+from planner.files import read_team
 
-from planner import export  # noqa: E402
-from planner.catalog import load_catalog  # noqa: E402
-from planner.domain import Plan  # noqa: E402
-from planner.files import read_team  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 RUNS = 10
 

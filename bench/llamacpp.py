@@ -8,7 +8,7 @@ same CPU flags as the binding's build (Makefile: AVX2, FMA, F16C; AVX-512 and AM
 off, whose native build crashes on some CPUs). Only bench/textgen.py calls this;
 `make test` never builds it.
 
-    .venv/bin/python bench/llamacpp.py [--cache DIR]   # build (if needed) and print its path
+    .venv/bin/python -m bench.llamacpp [--cache DIR]   # build (if needed) and print its path
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ with deploy/replica.env's settings, and nginx with deploy/nginx/. Latency is the
 time from sending a rerun to its script_finished message, as a browser sees it
 (websocket round trip included, painting excluded).
 
-Run: .venv/bin/python bench/load.py [--sessions 10,25,50] [--replicas 1,3]
+Run: .venv/bin/python -m bench.load [--sessions 10,25,50] [--replicas 1,3]
      [--rounds 4] [--think 1.0] [--ttl 15] [--json out.json]
 """
 
@@ -26,16 +26,14 @@ import json
 import os
 import random
 import statistics
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from tests.support.cluster import Cluster, start_cluster
+from tests.support.stclient import Run, Session
 
-from tests.support.cluster import Cluster, start_cluster  # noqa: E402
-from tests.support.stclient import Run, Session  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 SKILLS = ("research.pretraining", "product.backend", "data.engineering", "market.sales")
 

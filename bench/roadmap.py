@@ -8,7 +8,7 @@ for all three modes, cached per plan; the overview's verdict computes it too) is
 timed on its own, from the core. Issue 21's goals:
 the roadmap rerun within 2x the coverage rerun; the incremental search measured
 against from scratch.
-Run: .venv/bin/python bench/roadmap.py [--repeats N] [--members N]
+Run: .venv/bin/python -m bench.roadmap [--repeats N] [--members N]
 """
 
 from __future__ import annotations
@@ -16,21 +16,19 @@ from __future__ import annotations
 import argparse
 import random
 import statistics
-import sys
 import time
 from pathlib import Path
 
+from streamlit.testing.v1 import AppTest
+
+from planner.catalog import load_catalog
+from planner.domain import Finances, Funding, Member, Plan, Roadmap, Team
+from planner.roadmap.planner import candidate_gains, plan_roadmap
+from planner.roadmap.section import roadmap_section
+from planner.roadmap.world import world_for
+from tests.support.apptest import server_steady_state
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from streamlit.testing.v1 import AppTest  # noqa: E402
-
-from planner.catalog import load_catalog  # noqa: E402
-from planner.domain import Finances, Funding, Member, Plan, Roadmap, Team  # noqa: E402
-from planner.roadmap.planner import candidate_gains, plan_roadmap  # noqa: E402
-from planner.roadmap.section import roadmap_section  # noqa: E402
-from planner.roadmap.world import world_for  # noqa: E402
-from tests.support import apptest  # noqa: E402, F401  (AppTest as the tests run it)
 
 MONTHS = 36
 
@@ -151,4 +149,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with server_steady_state():  # AppTest as the page tests run it
+        main()

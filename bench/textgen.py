@@ -22,7 +22,7 @@ round, so all see the same machine load. Prints:
   `local engine / llama.cpp tokens/s ratio: X.XX` (the engine's decode speed over
   llama-bench's, measured side by side in this run).
 
-    .venv/bin/python bench/textgen.py [--quick] [--tokens 96] [--reps 5] [--only a,b]
+    .venv/bin/python -m bench.textgen [--quick] [--tokens 96] [--reps 5] [--only a,b]
         [--python openvino-int8=/path/to/python] [--no-cold]
 
 `--quick` runs the default engine, the references (llama.cpp in C++ and in Python,
@@ -48,7 +48,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # as planner.textgen sets it
 
@@ -434,7 +433,7 @@ class Worker:
         self.name = name
         self.error: str | None = None
         self.info: dict = {}
-        cmd = [python, str(Path(__file__).resolve()), "--worker", name, *args]
+        cmd = [python, "-m", "bench.textgen", "--worker", name, *args]
         self.proc = subprocess.Popen(
             cmd,
             stdin=subprocess.PIPE,
@@ -630,7 +629,7 @@ def _median(answers: list[dict], key: str) -> float | None:
 def _llama_cpp_reference(cache: Path, gguf: Path, args) -> tuple[dict | None, str]:
     """llama-bench's decode speed (built on first use), or None and why not."""
     try:
-        import llamacpp  # bench/llamacpp.py, beside this file
+        from bench import llamacpp
 
         started = time.perf_counter()
         binary = llamacpp.build(cache, wait=not args.no_build_wait)

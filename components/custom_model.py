@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
-from components.state import Ctx, update_plan
+from components.plans import update_plan
+from components.state import Ctx
 from components.ui import md
 from planner.catalog import CatalogError
 from planner.domain import BusinessModel, first_error

@@ -14,7 +14,6 @@ from planner.i18n import t
 from planner.scoring import (
     SOURCE_KEYS,
     STALE_DAYS,
-    fit_reliance,
     is_stale,
     member_ratings,
 )
@@ -76,7 +75,7 @@ def member_status(member: Member, lang: str, day: date, days: int) -> str:
 def reliance_caption(ctx: Ctx) -> None:
     """The overview's line on how much of the fit rests on stale or unconfirmed ratings."""
     days = stale_days()
-    reliance = fit_reliance(ctx.plan.team, ctx.model, today(), days)
+    reliance = ctx.analysis.reliance(today(), days)
     if reliance.ratings == 0:
         return  # no rating counts towards this model: nothing rests on anything
     with st.container(key="overview_reliance"):

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.state import UPLOAD_ERROR, UPLOAD_RESULT, Ctx, current_lang, update_plan
+from components.plans import update_plan
+from components.state import UPLOAD_ERROR, UPLOAD_RESULT, Ctx, current_lang
 from components.team_editor import reset_editor
 from components.ui import md
 from planner.catalog import DATA_DIR, Catalog

@@ -10,8 +10,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components.plans import update_plan
 from components.provenance import member_status, stale_days, today
-from components.state import Ctx, update_plan
+from components.state import TEAM_EDITOR, TEAM_EDITOR_BASE, Ctx
 from planner.catalog import Catalog
 from planner.domain import Team
 from planner.files import COST_COLUMN, TeamImportError, team_from_rows, team_rows
@@ -21,8 +22,8 @@ from planner.scoring import (
     stale_cells,
 )
 
-EDITOR = "team_editor"
-_BASE = "_team_editor_base"
+EDITOR = TEAM_EDITOR
+_BASE = TEAM_EDITOR_BASE
 # Read-only, last: how fresh each member's ratings are (not part of the team's data).
 STATUS = "ratings_status"
 

@@ -8,15 +8,7 @@ from components.state import Ctx
 from components.ui import md
 from planner.domain import Team
 from planner.numbers import people, percent, points
-from planner.scoring import (
-    EPS,
-    CoverageReport,
-    SkillCoverage,
-    analyze,
-    assess_risks,
-    hire_member,
-    shortfall,
-)
+from planner.scoring import EPS, CoverageReport, SkillCoverage, hire_member, shortfall
 
 # Literal keys (tests find every key the code uses): risk -> (name, what it is about).
 _RISK_TEXT = {
@@ -48,11 +40,13 @@ def _short_text(ctx: Ctx, skill: SkillCoverage) -> str:
     return ctx.t(_SHORT_TEXT[reason], **params)
 
 
-def risk_panel(ctx: Ctx, report: CoverageReport) -> None:
+def risk_panel(ctx: Ctx) -> None:
+    """The article's risks of the plan's analysis, each with the skills behind it."""
+    report = ctx.analysis.report
     st.markdown(f"**{ctx.t('risks_title')}**")
     # Markdown badges, not emoji: emoji fonts are often missing on servers.
     colours = {"high": "red", "medium": "orange", "low": "green"}
-    for risk in assess_risks(report):
+    for risk in ctx.analysis.risks:
         badge = f":{colours[risk.level]}-badge[{ctx.t(_LEVEL_TEXT[risk.level])}]"
         name, why = _RISK_TEXT[risk.id]
         st.markdown(f"{badge} **{ctx.t(name)}**: {ctx.t(why)}")
@@ -86,7 +80,9 @@ def what_if_team(team: Team, leaving: list[str], hires: list[str], ctx: Ctx) -> 
     return changed
 
 
-def what_if(ctx: Ctx, report: CoverageReport) -> None:
+def what_if(ctx: Ctx) -> None:
+    """The team with people gone or hired: the plan's analysis of that other team."""
+    report = ctx.analysis.report
     st.subheader(ctx.t("whatif_title"))
     st.caption(ctx.t("whatif_help"))
     left, right = st.columns(2)
@@ -105,7 +101,7 @@ def what_if(ctx: Ctx, report: CoverageReport) -> None:
     )
     if not leaving and not hires:
         return
-    after = analyze(what_if_team(ctx.plan.team, leaving, hires, ctx), ctx.model)
+    after = ctx.analysis.with_team(what_if_team(ctx.plan.team, leaving, hires, ctx)).report
     before_s, after_s = _summary(report), _summary(after)
     cols = st.columns(5)
     for col, key, label in (

@@ -12,16 +12,8 @@ from components.team_actions import start_actions
 from components.ui import md, show_chart
 from components.whatif import risk_panel, what_if
 from planner import charts
-from planner.numbers import people
-from planner.scoring import (
-    DEFAULT_LAMBDA,
-    analyze,
-    explain_step,
-    plan_hires,
-    small_gaps,
-    stale_cells,
-    team_after,
-)
+from planner.numbers import people, percent
+from planner.scoring import DEFAULT_LAMBDA, explain_step, stale_cells
 
 ctx = page_setup()
 st.title(ctx.t("coverage_title"))
@@ -32,15 +24,15 @@ if len(team) == 0:
     start_actions(ctx, "overview_empty")
     st.stop()
 
-report = analyze(team, model)
+report = ctx.analysis.report
 gaps = report.gaps()
 cols = st.columns(5)
-cols[0].metric(ctx.t("kpi_fit"), charts.percent(report.fit), help=ctx.t("kpi_fit_help"))
+cols[0].metric(ctx.t("kpi_fit"), percent(report.fit), help=ctx.t("kpi_fit_help"))
 # st.metric takes no key here: the container carries the design's key.
 with cols[1].container(key="resilience"):
     st.metric(
         ctx.t("kpi_resilience"),
-        charts.percent(report.resilience),
+        percent(report.resilience),
         help=ctx.t("kpi_resilience_help"),
     )
 cols[2].metric(ctx.t("kpi_gap_total"), people(math.fsum(g.gap for g in gaps)))
@@ -64,12 +56,12 @@ left, right = st.container(key="charts_bus_factor").columns(2)
 with left:
     show_chart(charts.bus_factor(report, catalog, ctx.lang), "bus_factor", ctx)
 with right:
-    risk_panel(ctx, report)
+    risk_panel(ctx)
     succession_table(ctx)
 
 st.subheader(ctx.t("hiring_title"))
 st.caption(ctx.t("hiring_help", lam=f"{DEFAULT_LAMBDA:g}"))
-steps = plan_hires(team, model, catalog.roles)
+steps = ctx.analysis.steps
 if steps:
     show_chart(
         charts.hiring_plan(steps, report.fit, catalog.roles, catalog, ctx.lang), "hiring_plan", ctx
@@ -80,8 +72,8 @@ if steps:
         [
             {
                 ctx.t("col_role"): charts.hire_label(s, i, catalog.roles, ctx.lang),
-                ctx.t("col_fit_after"): charts.percent(s.fit_after, 1),
-                ctx.t("col_resilience_after"): charts.percent(s.resilience_after, 1),
+                ctx.t("col_fit_after"): percent(s.fit_after, 1),
+                ctx.t("col_resilience_after"): percent(s.resilience_after, 1),
                 ctx.t("col_why"): explain_step(s, catalog, ctx.lang),
             }
             for i, s in enumerate(steps, start=1)
@@ -90,8 +82,7 @@ if steps:
     )
 else:
     st.success(ctx.t("hiring_none"))
-left_over = small_gaps(analyze(team_after(team, steps, catalog.roles), model))
-if left_over:
+if left_over := ctx.analysis.left_over:
     st.caption(
         ctx.t(
             "hiring_small_gaps",
@@ -99,4 +90,4 @@ if left_over:
         )
     )
 
-what_if(ctx, report)
+what_if(ctx)

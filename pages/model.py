@@ -4,14 +4,12 @@ import pandas as pd
 import streamlit as st
 
 from components.custom_model import custom_model_editor
-from components.state import is_read_only, page_setup, update_plan
+from components.plans import update_plan
+from components.state import is_read_only, page_setup
 from components.team_actions import start_actions
 from components.ui import md, show_chart
 from planner import charts
 from planner.numbers import percent
-from planner.scoring import (
-    scores_by_model,
-)
 
 ctx = page_setup()
 read_only = is_read_only()
@@ -56,11 +54,8 @@ st.caption(ctx.t("model_requirements_help"))
 if len(ctx.plan.team) == 0:
     start_actions(ctx, "overview_empty")
 else:
-    scores = scores_by_model(ctx.plan.team, models)
-    fits = {m: fit for m, (fit, _) in scores.items()}
-    resilience = {m: res for m, (_, res) in scores.items()}
-    # Best fit; on a tie the more resilient, then the chosen model.
-    best = max(scores, key=lambda m: (fits[m], resilience[m], m == model.id))
+    fits, resilience = ctx.analysis.fits, ctx.analysis.resilience
+    best = ctx.analysis.best_model  # best fit; on a tie the more resilient, then the chosen
     st.markdown(
         ctx.t(
             "model_best",

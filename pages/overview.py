@@ -8,10 +8,6 @@ from components.state import page_setup
 from components.team_actions import start_actions
 from components.ui import md
 from planner.numbers import percent
-from planner.scoring import (
-    analyze,
-    next_hire_verdict,
-)
 
 ctx = page_setup()
 st.title(ctx.t("app_title"))
@@ -23,11 +19,11 @@ if len(team) == 0:
     start_actions(ctx, "overview_empty")
 else:
     # Member names reach this sentence: md keeps them text.
-    verdict = next_hire_verdict(team, ctx.model, ctx.catalog, ctx.lang)
+    verdict = ctx.analysis.verdict
     # The month the team is ready under the roadmap the plan keeps (no user text in it).
     ready = ready_verdict(ctx)
     st.container(key="next_hire").info(f"{md(verdict)} {ready}", icon=":material/person_add:")
-    report = analyze(team, ctx.model)
+    report = ctx.analysis.report
     cols = st.columns(5)
     cols[0].metric(ctx.t("kpi_team"), f"{len(team)}", help=ctx.t("kpi_team_help"))
     # A metric value is Markdown: a custom model's label is user text.

@@ -8,11 +8,9 @@ from components.team_actions import start_actions
 from components.ui import show_chart
 from planner import charts
 from planner.files import safe_filename
-from planner.scoring import (
-    build_pipeline,
-    to_mermaid,
-)
-from planner.scoring.coverage import GREEN, RED, analyze, percent
+from planner.numbers import percent
+from planner.scoring import to_mermaid
+from planner.scoring.coverage import GREEN, RED
 
 # Status -> its words (each key a literal, so the strings test sees it used).
 STATUS_TEXT = {
@@ -30,14 +28,13 @@ if len(ctx.plan.team) == 0:
     start_actions(ctx, "overview_empty")
     st.stop()
 
-report = analyze(ctx.plan.team, ctx.model)
-pipeline = build_pipeline(ctx.plan.team, report, ctx.catalog, ctx.lang)
+pipeline = ctx.analysis.pipeline
 if blocker := pipeline.blocker:
     st.error(ctx.t("pipeline_blocked", stage=blocker.label, coverage=percent(blocker.coverage)))
 else:
     st.success(ctx.t("pipeline_clear"))
 show_chart(charts.pipeline_diagram(pipeline, ctx.lang), "pipeline_diagram", ctx)
-# The legend names every condition of the one status rule (planner.coverage.skill_status).
+# The legend names every condition of the one status rule (planner.scoring.coverage.skill_status).
 legend = ctx.t("pipeline_legend", red=percent(RED), green=percent(GREEN))
 st.container(key="pipeline_legend").caption(legend)
 

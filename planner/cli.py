@@ -30,12 +30,7 @@ from planner.files import TeamImportError, parse_team
 from planner.i18n import t
 from planner.numbers import people, percent
 from planner.roadmap import cli as roadmap_cli
-from planner.scoring import (
-    DEFAULT_LAMBDA,
-    explain_step,
-    plan_hires,
-    scores_by_model,
-)
+from planner.scoring import DEFAULT_LAMBDA, explain_step
 
 EXIT_OK, EXIT_INPUT, EXIT_RENDER = 0, 1, 3
 
@@ -132,12 +127,10 @@ def cmd_report(args: argparse.Namespace, catalog: Catalog) -> int:
 
 def cmd_analyze(args: argparse.Namespace, catalog: Catalog) -> int:
     plan = _load_plan(args, catalog)
-    a = export.analyse_plan(plan, catalog, args.lang)
-    lang = args.lang
-    report = a.report
-    scores = scores_by_model(plan.team, a.models)
     # The plan printed follows --lambda; the report's default plan is the same at 0.25.
-    steps = plan_hires(plan.team, a.model, catalog.roles, lam=args.lam)
+    a = export.analyse_plan(plan, catalog, args.lang, lam=args.lam)
+    lang = args.lang
+    report, scores, steps = a.report, a.scores, a.steps
     why = [explain_step(s, catalog, lang) for s in steps]
     if args.json:
         skills = export.coverage_rows(report, catalog, lang)

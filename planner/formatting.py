@@ -3,7 +3,7 @@
 Alerts, captions, ``st.markdown``, widget labels and radio options all render
 Markdown. `md` makes a name show as typed there, never as markup, a link or an
 image. (A selectbox shows its options as plain text: no escaping there.)
-Percentages have their one format in ``planner.coverage.percent``.
+Percentages have their one format in ``planner.numbers.percent``.
 """
 
 from __future__ import annotations

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 import streamlit as st
 from pydantic import ValidationError
 
-from components.state import current_lang, current_plan, is_read_only, update_plan
+from components.plans import update_plan
+from components.state import current_lang, current_plan, is_read_only
 from components.ui import md
 from planner.budget import BudgetInputError
 from planner.domain import Finances, first_error

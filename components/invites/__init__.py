@@ -18,16 +18,11 @@ import streamlit as st
 from components.invites.calibration import calibration
 from components.invites.links import create_controls, link_list, new_link
 from components.invites.messages import show_messages
-from components.plans.config import (
-    STORE_ERRORS,
-    get_store,
-    owner_id,
-    private_workspaces,
-    problem,
-)
-from components.plans.session import DB_ERROR, ID
+from components.plans.config import STORE_ERRORS, get_store, owner_id, problem
+from components.plans.session import DB_ERROR
+from components.plans.workspace import unsaved_first
 from components.provenance import invite_days
-from components.state import Ctx, is_read_only
+from components.state import Ctx
 from planner.store import (
     PlanNotFound,
     list_invites,
@@ -40,24 +35,24 @@ __all__ = ["invites_section"]
 
 def invites_section(ctx: Ctx) -> None:
     """Invite links and calibration, for the owner of a stored plan (never a viewer)."""
-    if is_read_only() or st.session_state.get(DB_ERROR):
+    if st.session_state.get(DB_ERROR):
         return
-    stored = bool(st.session_state.get(ID))
     # A visitor's first plan, not stored yet, offers the links too: creating one
     # stores the plan first.
-    if not (stored or private_workspaces()):
+    unsaved = unsaved_first()
+    if not (ctx.ref.editable or unsaved):
         return
     owner = owner_id()
-    if stored and owner is None:
+    if owner is None and not unsaved:
         return
     st.divider()
     st.subheader(ctx.t("invite_heading"))
     st.caption(ctx.t("invite_intro", days=invite_days()))
     show_messages(ctx.lang)
     create_controls(ctx)
-    if not stored:
+    if unsaved:
         return
-    plan_id = st.session_state[ID]
+    plan_id = ctx.ref.id
     new_link(ctx, plan_id)
     try:
         store = get_store()

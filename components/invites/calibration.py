@@ -14,10 +14,10 @@ import streamlit as st
 
 from components.invites.messages import say
 from components.plans.actions import call
-from components.plans.session import CONFLICT, ID, VERSION, adopt
+from components.plans.session import CONFLICT, adopt
 from components.plans.widgets import when
 from components.provenance import source_text, stale_days, today
-from components.state import Ctx
+from components.state import Ctx, plan_ref
 from components.ui import show_chart
 from planner.catalog import Catalog
 from planner.domain import Member, Team
@@ -42,7 +42,7 @@ from planner.store import (
 def _decide(
     store: Store, owner: str, proposal: Proposal, accept: bool, fields: Collection[str] | None
 ) -> None:
-    plan_id = st.session_state[ID]
+    ref = plan_ref()
     try:
         version = decide(
             store,
@@ -50,7 +50,7 @@ def _decide(
             owner,
             accept=accept,
             fields=fields,
-            base_version=st.session_state[VERSION],
+            base_version=ref.version,
             today=today(),
             claim_confirmed=bool(st.session_state.get(_claim_key(proposal))),
         )
@@ -68,7 +68,7 @@ def _decide(
     if version is None:
         say("info", "calibration_rejected", name=proposal.name)
         return
-    adopt(store.load(plan_id, owner))
+    adopt(store.load(ref.id, owner))
     say("success", "calibration_accepted", name=proposal.name, version=version)
 
 

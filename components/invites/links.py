@@ -9,11 +9,10 @@ import streamlit as st
 from components.invites.messages import say
 from components.plans.actions import call
 from components.plans.config import app_url
-from components.plans.session import ID
 from components.plans.widgets import when
 from components.plans.workspace import call_stored
 from components.provenance import invite_days
-from components.state import Ctx
+from components.state import Ctx, plan_ref
 from planner.domain import LANGS
 from planner.formatting import md
 from planner.store import (
@@ -55,7 +54,7 @@ def invite_url(token: str, lang: str) -> str:
 
 
 def _create(store: Store, owner: str) -> None:
-    plan_id = st.session_state[ID]
+    plan_id = plan_ref().id
     member = st.session_state.get("invite_member") or None
     lang = st.session_state.get("invite_lang") or "en"
     try:

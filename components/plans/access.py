@@ -20,9 +20,9 @@ from typing import Literal, TypeVar
 
 import streamlit as st
 
-from components.plans.config import STORE_ERRORS, WS, get_store, private_workspaces
+from components.plans.config import STORE_ERRORS, get_store, private_workspaces
 from components.plans.session import SHARE
-from components.state import is_read_only
+from components.state import is_read_only, plan_ref
 
 T = TypeVar("T")
 _log = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ def download_check() -> Callable[[], None]:
                 raise AccessRevoked("the share link no longer opens this plan")
 
         return check_share
-    token = st.session_state.get(WS)
+    token = plan_ref().workspace
     if not private_workspaces() or token is None:
         return _allow  # sign-in, shared mode, or work that never reached the store
     try:

@@ -1,5 +1,5 @@
-"""What the plan controls do: autosave and the store actions behind the sidebar
-and the share panel.
+"""What the plan controls do: the store actions behind the sidebar and the share
+panel (saving a change is components/plans/saving.py).
 
 The actions are widget callbacks, so they run before the script: each takes the
 Store and the owner (see `call`) and leaves the session adopting the result;
@@ -15,15 +15,11 @@ import streamlit as st
 from components.plans.config import STORE_ERRORS, get_store, owner_id
 from components.plans.session import (
     CONFLICT,
-    DB_ERROR,
     DELETED,
-    ID,
     NEW_LINK,
     OFFLINE,
     SHARE,
     SHARED,
-    UNSAVED,
-    VERSION,
     adopt,
     flash,
     flash_import_error,
@@ -32,11 +28,12 @@ from components.plans.session import (
 )
 from components.state import (
     PLAN,
+    PLAN_ID,
+    PLAN_VERSION,
     READ_ONLY,
     current_lang,
     current_plan,
-    is_read_only,
-    on_plan_change,
+    plan_ref,
 )
 from planner.domain import MAX_NAME_LEN, Plan
 from planner.i18n import t
@@ -49,63 +46,6 @@ from planner.store import (
     Store,
     copy_name,
 )
-
-
-def autosave(plan: Plan) -> None:
-    """Save every plan change as a new version, based on the one this tab last saw."""
-    if is_read_only() or not st.session_state.get(ID):
-        return
-    save_plan(plan)
-
-
-def save_plan(plan: Plan) -> bool:
-    """The one save path: `plan` becomes a new version of this session's plan.
-
-    True when saved. A newer version elsewhere or a deleted plan becomes a conflict
-    to resolve; an unreachable database keeps the change in this tab, marked
-    unsaved, and `retry_unsaved` saves it when the database answers again."""
-    try:
-        store = get_store()
-        owner = owner_id()
-        if owner is None:
-            return False
-        version = store.save(st.session_state[ID], plan, st.session_state[VERSION], owner)
-    except StaleVersion as exc:
-        st.session_state.pop(UNSAVED, None)  # the conflict choice keeps the change
-        st.session_state[CONFLICT] = {"kind": "stale", "version": exc.current}
-        return False
-    except PlanNotFound:
-        st.session_state.pop(UNSAVED, None)
-        st.session_state[CONFLICT] = {"kind": "gone"}
-        return False
-    except NameTaken as exc:
-        flash("error", "store_name_taken", name=exc.name)
-        return False
-    except STORE_ERRORS as exc:
-        st.session_state[UNSAVED] = True
-        mark_db_away(exc)
-        return False
-    st.session_state[VERSION] = version
-    st.session_state.pop(UNSAVED, None)
-    st.session_state.pop(DB_ERROR, None)
-    return True
-
-
-def retry_unsaved() -> bool:
-    """While the database was away: True once it answers again (and the tab's
-    unsaved change, if any, is saved or has become a conflict to resolve)."""
-    try:
-        get_store().ping()
-    except STORE_ERRORS as exc:
-        mark_db_away(exc)
-        return False
-    st.session_state.pop(DB_ERROR, None)
-    if st.session_state.get(UNSAVED) and st.session_state.get(ID) and not is_read_only():
-        if save_plan(current_plan()):
-            flash("success", "store_saved_after_outage", version=st.session_state[VERSION])
-        return DB_ERROR not in st.session_state
-    return True
-
 
 # -- actions: callbacks of the sidebar and share panel (they run before the script)
 
@@ -132,7 +72,7 @@ def call(action: Callable[..., None], *args: object) -> None:
 
 def select_plan(store: Store, owner: str) -> None:
     chosen = st.session_state.get("plan_select")
-    if chosen and chosen != st.session_state.get(ID):
+    if chosen and chosen != plan_ref().id:
         adopt(store.load(chosen, owner))
 
 
@@ -147,11 +87,11 @@ def new_plan(store: Store, owner: str) -> None:
 
 def duplicate(store: Store, owner: str) -> None:
     name = copy_name(current_plan().name, current_lang())
-    adopt(store.duplicate(st.session_state[ID], owner, name=name))
+    adopt(store.duplicate(plan_ref().id, owner, name=name))
 
 
 def delete(store: Store, owner: str) -> None:
-    plan_id, name = st.session_state[ID], current_plan().name
+    plan_id, name = plan_ref().id, current_plan().name
     store.delete(plan_id, owner)
     st.session_state[DELETED] = (plan_id, name)
     rest = store.list_plans(owner)
@@ -173,20 +113,20 @@ def rename(store: Store, owner: str) -> None:
     if not 1 <= len(name) <= MAX_NAME_LEN:
         flash("error", "store_name_invalid")
         return
-    version = store.rename(st.session_state[ID], name, st.session_state[VERSION], owner)
-    st.session_state[VERSION] = version
+    ref = plan_ref()
+    st.session_state[PLAN_VERSION] = store.rename(ref.id, name, ref.version, owner)
     st.session_state[PLAN] = current_plan().model_copy(update={"name": name})
 
 
 def restore(store: Store, owner: str, version: int) -> None:
-    plan_id = st.session_state[ID]
-    new = store.restore(plan_id, version, st.session_state[VERSION], owner)
-    adopt(store.load(plan_id, owner))
+    ref = plan_ref()
+    new = store.restore(ref.id, version, ref.version, owner)
+    adopt(store.load(ref.id, owner))
     flash("success", "store_restored", version=version, new=new)
 
 
 def reload(store: Store, owner: str) -> None:
-    loaded = store.load(st.session_state[ID], owner)
+    loaded = store.load(plan_ref().id, owner)
     adopt(loaded)
     flash("info", "store_reloaded", version=loaded.version)
 
@@ -218,7 +158,7 @@ def import_plan(store: Store, owner: str) -> None:
 
 
 def leave_share_mode() -> None:
-    for key in (SHARE, SHARED, READ_ONLY, ID, VERSION, CONFLICT, OFFLINE):
+    for key in (SHARE, SHARED, READ_ONLY, PLAN_ID, PLAN_VERSION, CONFLICT, OFFLINE):
         st.session_state.pop(key, None)
     # The shared plan is not this user's work: the next run loads their own.
     st.session_state[PLAN] = Plan()
@@ -233,15 +173,15 @@ def copy_shared(store: Store, owner: str) -> None:
     loaded = store.copy_shared(token, owner, name=name)
     leave_share_mode()
     adopt(loaded)
-    on_plan_change("autosave", autosave)
     flash("success", "share_copied", name=name)
 
 
 def create_share(store: Store, owner: str) -> None:
     # The token exists only here and in this session, to be shown once: the store
     # keeps its hash.
-    made = store.new_share(st.session_state[ID], owner)
-    st.session_state[NEW_LINK] = (st.session_state[ID], made.id, made.token)
+    plan_id = plan_ref().id
+    made = store.new_share(plan_id, owner)
+    st.session_state[NEW_LINK] = (plan_id, made.id, made.token)
 
 
 def revoke(store: Store, owner: str, share_id: str) -> None:

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 import streamlit as st
 
 from components.settings import secret, setting
+from components.state import plan_ref
 from planner.store import INSTANCE_OWNER, Store, StoreError
 from planner.store.cleanup import purge_unused_workspaces, unused_days
 from planner.workspace_cli import default_database_url
@@ -27,9 +28,6 @@ from planner.workspace_cli import default_database_url
 # What a store call may raise when the database is unreachable or refuses.
 STORE_ERRORS = (StoreError, sa.exc.SQLAlchemyError, OSError)
 _log = logging.getLogger(__name__)
-# Session key: the ?ws= token of this session's private workspace. Here, not in
-# session.py, because owner_id needs it and session.py imports this module.
-WS = "_plans_ws_token"
 _TRUE = {"1", "true", "yes", "on"}
 
 
@@ -106,7 +104,7 @@ def owner_id() -> str | None:
         return email or str(st.user.get("sub") or "") or None
     if shared_workspace():
         return INSTANCE_OWNER
-    token = st.session_state.get(WS)
+    token = plan_ref().workspace
     if token is None:
         return None
     # Checked on every use, not remembered: a rotated link stops every tab that

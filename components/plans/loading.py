@@ -2,19 +2,20 @@
 
 `init_plans` (called by app.py on every run, idempotent) loads the owner's
 latest plan, or creates a first one; with ``?share=<token>`` it shows that
-shared plan read-only instead. It also attaches autosave to the session.
+shared plan read-only instead. Changes are saved where they are made
+(components/plans/saving.py).
 
 Without sign-in (private mode) it first checks the session's workspace link on
 every run (components/plans/workspace.py). A visitor without one works on an
 unsaved first plan: a visit alone writes nothing; their first change (or a plan
-control used) makes their workspace and stores the plan (`actions.store_first`).
+control used) makes their workspace and stores the plan (`workspace.store_first`).
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from components.plans.actions import autosave, leave_share_mode, retry_unsaved
+from components.plans.actions import leave_share_mode
 from components.plans.config import (
     STORE_ERRORS,
     auth_configured,
@@ -22,14 +23,13 @@ from components.plans.config import (
     private_workspaces,
     problem,
 )
+from components.plans.saving import retry_unsaved
 from components.plans.session import (
     DB_ERROR,
-    ID,
     OFFLINE,
     SHARE,
     SHARED,
     UNSAVED,
-    VERSION,
     adopt,
     flash,
     lang_param,
@@ -39,10 +39,17 @@ from components.plans.workspace import (
     FIRST_PLAN,
     check_workspace,
     keep_workspace,
-    save_change,
     start_workspace,
 )
-from components.state import PLAN, READ_ONLY, current_lang, current_plan, on_plan_change
+from components.state import (
+    PLAN,
+    PLAN_ID,
+    PLAN_VERSION,
+    READ_ONLY,
+    current_lang,
+    current_plan,
+    plan_ref,
+)
 from planner.domain import Plan
 from planner.i18n import t
 
@@ -65,8 +72,7 @@ def init_plans() -> None:
         return
     if private_workspaces():
         check_workspace(lang)  # a refused link stops the run here
-    if st.session_state.get(ID):
-        on_plan_change("autosave", autosave)
+    if plan_ref().id:
         if DB_ERROR in st.session_state or st.session_state.get(UNSAVED):
             retry_unsaved()  # the database was away: save what waits, if it is back
         return
@@ -84,7 +90,6 @@ def init_plans() -> None:
             # Private mode, nothing of this visitor stored yet: nothing is written
             # until their first change (a visit alone leaves no rows behind).
             st.session_state[FIRST_PLAN] = first
-            on_plan_change("autosave", save_change)
             return
         if owner is None:  # a plan changed before it could be stored: stored now
             owner = start_workspace(store)
@@ -95,11 +100,10 @@ def init_plans() -> None:
         st.session_state[OFFLINE] = True
         return
     if recovering:
-        st.session_state[ID], st.session_state[VERSION] = loaded.id, loaded.version
+        st.session_state[PLAN_ID], st.session_state[PLAN_VERSION] = loaded.id, loaded.version
         flash("success", "store_recovered", name=loaded.plan.name)
     else:
         adopt(loaded, first=True)
-    on_plan_change("autosave", autosave)
 
 
 def _untouched(plan: Plan) -> Plan:

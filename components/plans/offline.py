@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.plans.actions import retry_unsaved
+from components.plans.saving import retry_unsaved
 from components.plans.session import DB_ERROR, UNSAVED
 from components.plans.widgets import plan_download
 from components.state import is_read_only

@@ -6,14 +6,20 @@ from __future__ import annotations
 import streamlit as st
 
 from components.plans.config import STORE_ERRORS, get_store, problem
-from components.state import PLAN, RESET_ON_LANG, RESET_ON_PLAN, replace_plan
+from components.state import (
+    PLAN,
+    PLAN_ID,
+    PLAN_VERSION,
+    RESET_ON_LANG,
+    RESET_ON_PLAN,
+    replace_plan,
+)
 from planner.formatting import md_params
 from planner.i18n import pick_lang, t
 from planner.store import Loaded, PlanImportError, Store
 
-# Session keys (per browser tab). The widget keys (plan_*, share_*) are separate.
-ID = "_plans_id"  # the stored plan this session edits
-VERSION = "_plans_version"  # the version this session last saw
+# Session keys (per browser tab), besides the plan reference (components.state:
+# PLAN_ID, PLAN_VERSION, WORKSPACE). The widget keys (plan_*, share_*) are separate.
 CONFLICT = "_plans_conflict"  # a refused save: {"kind": "stale" | "gone", ...}
 FLASH = "_plans_flash"  # messages for the next run
 SHARE = "_plans_share_token"  # the ?share= token this session views
@@ -51,18 +57,14 @@ def lang_param() -> str | None:
 
 def forget_widgets() -> None:
     """Widgets that mirror the plan rebuild from the newly loaded one."""
-    # Imported here: the team editor brings pandas, needed only when a plan is swapped.
-    from components.team_editor import reset_editor
-
-    reset_editor()
     for key in (*RESET_ON_LANG, *RESET_ON_PLAN):
         st.session_state.pop(key, None)
 
 
 def adopt(loaded: Loaded, *, first: bool = False) -> None:
     """Make a stored plan the one this session edits."""
-    st.session_state[ID] = loaded.id
-    st.session_state[VERSION] = loaded.version
+    st.session_state[PLAN_ID] = loaded.id
+    st.session_state[PLAN_VERSION] = loaded.version
     st.session_state.pop(CONFLICT, None)
     st.session_state.pop(NEW_LINK, None)
     # The interface language is the person's: opening a plan never changes it.

@@ -11,26 +11,21 @@ from __future__ import annotations
 import streamlit as st
 
 from components.plans.actions import call, create_share, leave_share_mode, revoke
-from components.plans.config import (
-    get_store,
-    owner_id,
-    private_workspaces,
-    share_url,
-    shared_workspace,
-)
-from components.plans.session import DB_ERROR, ID, NEW_LINK
+from components.plans.config import get_store, owner_id, share_url, shared_workspace
+from components.plans.session import DB_ERROR, NEW_LINK
 from components.plans.widgets import copy_button, when
-from components.plans.workspace import call_stored
-from components.state import current_plan, is_read_only
+from components.plans.workspace import call_stored, unsaved_first
+from components.state import Ctx
 from planner.formatting import md
 from planner.i18n import t
 from planner.store import PlanNotFound, ShareInfo
 
 
-def share_panel(lang: str) -> None:
+def share_panel(ctx: Ctx) -> None:
     """Owners create, see and revoke links; viewers of a link may make a copy."""
-    if is_read_only():
-        st.info(t("share_viewing", lang, name=md(current_plan().name)))
+    lang = ctx.lang
+    if ctx.ref.read_only:
+        st.info(t("share_viewing", lang, name=md(ctx.plan.name)))
         copy_button(lang, key="share_copy")
         st.button(t("share_exit", lang), key="share_exit", on_click=leave_share_mode)
         return
@@ -38,9 +33,8 @@ def share_panel(lang: str) -> None:
         st.error(t("store_db_error", lang, problem=problem))
         return
     owner = owner_id()
-    stored = bool(st.session_state.get(ID))
-    # A visitor's first plan, not stored yet: creating a link stores it first.
-    if (stored and owner is None) or (not stored and not private_workspaces()):
+    unsaved = unsaved_first()  # a visitor's first plan: a link stores it first
+    if not unsaved and (owner is None or not ctx.ref.id):
         return
     st.subheader(t("share_heading", lang))
     # "cannot change yours" holds with sign-in and with private workspaces; in the
@@ -59,20 +53,20 @@ def share_panel(lang: str) -> None:
         icon=":material/link:",
     )
     new = st.session_state.get(NEW_LINK)
-    if new and new[0] == st.session_state.get(ID):
+    if new and new[0] == ctx.ref.id:
         with st.container(key="share_link"):
             st.caption(t("share_new_link", lang))
             # st.code carries the copy button.
             st.code(share_url(new[2]), language=None)
-    if stored:
-        _links(lang, owner)
+    if not unsaved:
+        _links(lang, ctx.ref.id, owner)
 
 
-def _links(lang: str, owner: str) -> None:
+def _links(lang: str, plan_id: str, owner: str) -> None:
     """The plan's links: live ones with a revoke button, then the revoked ones."""
     st.subheader(t("share_links_heading", lang))
     try:
-        links = get_store().list_shares(st.session_state[ID], owner, active=False)
+        links = get_store().list_shares(plan_id, owner, active=False)
     except PlanNotFound:
         links = []
     live = [link for link in links if link.revoked_at is None]

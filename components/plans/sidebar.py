@@ -23,8 +23,6 @@ from components.plans.session import (
     CONFLICT,
     DB_ERROR,
     DELETED,
-    ID,
-    VERSION,
     mark_db_away,
     show_flash,
 )
@@ -33,9 +31,10 @@ from components.plans.workspace import (
     JUST_MADE,
     call_stored,
     remember_workspace,
+    unsaved_first,
     workspace_sidebar,
 )
-from components.state import current_plan, is_read_only
+from components.state import PlanRef, current_plan, is_read_only, plan_ref
 from planner.domain import MAX_NAME_LEN
 from planner.formatting import md
 from planner.i18n import t
@@ -69,23 +68,24 @@ def _plan_controls(lang: str) -> None:
 
     A visitor's first plan is not stored until their first change (private mode):
     the same controls show, and using one stores the plan first (`call_stored`)."""
-    stored = bool(st.session_state.get(ID))
-    if not stored and not private_workspaces():
+    ref = plan_ref()
+    unsaved = unsaved_first()
+    if not ref.id and not unsaved:
         return
     owner = owner_id()
-    if stored and owner is None:
+    if ref.id and owner is None:
         return
     show_flash(lang)
     conflict = st.session_state.get(CONFLICT)
     if conflict:
         _conflict(lang, conflict)
-    mine, history, deleted = _stored_lists(owner) if stored else ([], [], [])
+    mine, history, deleted = ([], [], []) if unsaved else _stored_lists(ref, owner)
     busy = conflict is not None  # resolve the conflict before leaving this plan
-    _picker(lang, mine, busy)
-    if not stored:
+    _picker(lang, ref, mine, busy)
+    if unsaved:
         st.caption(t("store_not_saved_yet", lang))
     elif not conflict:
-        st.caption(t("store_saved", lang, version=st.session_state[VERSION]))
+        st.caption(t("store_saved", lang, version=ref.version))
     with st.container(horizontal=True, gap="small"):
         for key, label, action in (
             ("plan_new", "store_new", actions.new_plan),
@@ -114,7 +114,7 @@ def _plan_controls(lang: str) -> None:
             disabled=busy,
         )
     with st.expander(t("store_history", lang)):
-        _history(lang, history, busy)
+        _history(lang, ref, history, busy)
     others = [p for p in deleted if p.id != (last or ("",))[0]]
     if others:
         with st.expander(t("store_recently_deleted", lang)):
@@ -135,11 +135,13 @@ def _plan_controls(lang: str) -> None:
             st.logout()
 
 
-def _stored_lists(owner: str) -> tuple[list[PlanInfo], list[VersionInfo], list[PlanInfo]]:
+def _stored_lists(
+    ref: PlanRef, owner: str
+) -> tuple[list[PlanInfo], list[VersionInfo], list[PlanInfo]]:
     """This owner's plans, the open plan's history and the recently deleted."""
     store = get_store()
     try:
-        history = store.history(st.session_state[ID], owner, limit=HISTORY_SHOWN + 1)
+        history = store.history(ref.id, owner, limit=HISTORY_SHOWN + 1)
     except PlanNotFound:
         history = []
     return store.list_plans(owner), history, store.list_deleted(owner)
@@ -161,9 +163,9 @@ def _conflict(lang: str, conflict: dict) -> None:
     )
 
 
-def _picker(lang: str, mine: list[PlanInfo], busy: bool) -> None:
+def _picker(lang: str, ref: PlanRef, mine: list[PlanInfo], busy: bool) -> None:
     names = {p.id: p.name for p in mine}
-    open_id = st.session_state.get(ID) or ""  # "": the first plan, not stored yet
+    open_id = ref.id or ""  # "": the first plan, not stored yet
     names.setdefault(open_id, current_plan().name)
     st.session_state["plan_select"] = open_id
     st.selectbox(
@@ -178,10 +180,10 @@ def _picker(lang: str, mine: list[PlanInfo], busy: bool) -> None:
     )
 
 
-def _history(lang: str, history: list[VersionInfo], busy: bool) -> None:
+def _history(lang: str, ref: PlanRef, history: list[VersionInfo], busy: bool) -> None:
     for info in history[:HISTORY_SHOWN]:
         label = t("store_version", lang, version=info.version, time=when(info.created_at))
-        current = info.version == st.session_state[VERSION]
+        current = info.version == ref.version
         if current:
             label += f" · {t('store_current', lang)}"
         st.markdown(f"**{label}**  \n{md(info.summary(lang))}")
@@ -196,9 +198,7 @@ def _history(lang: str, history: list[VersionInfo], busy: bool) -> None:
                 type="tertiary",
             )
     if len(history) > HISTORY_SHOWN:
-        st.caption(
-            t("store_history_more", lang, shown=HISTORY_SHOWN, total=st.session_state[VERSION])
-        )
+        st.caption(t("store_history_more", lang, shown=HISTORY_SHOWN, total=ref.version))
 
 
 def _recently_deleted(lang: str, others: list[PlanInfo]) -> None:

@@ -8,8 +8,9 @@ workspace and stores the plan (`store_first`). The sidebar shows the link with a
 "bookmark this" note and can replace it (rotation), which makes the old link, and
 every tab still holding it, dead.
 
-The token lives in session state (``config.WS``) and is put back into the URL on
-every run: page links of st.navigation lead to a page's plain address.
+The token lives in session state (``components.state.WORKSPACE``) and is put back
+into the URL on every run: page links of st.navigation lead to a page's plain
+address.
 
 Not used with sign-in (plans are the user's) or in the operator's shared mode
 (one workspace for everybody, which the sidebar says).
@@ -21,10 +22,9 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from components.plans.actions import autosave, call
+from components.plans.actions import call
 from components.plans.config import (
     STORE_ERRORS,
-    WS,
     get_store,
     owner_id,
     private_workspaces,
@@ -36,15 +36,13 @@ from components.plans.remember import remember, remembered
 from components.plans.session import (
     CONFLICT,
     DELETED,
-    ID,
     NEW_LINK,
     UNSAVED,
-    VERSION,
     flash,
     forget_widgets,
     mark_db_away,
 )
-from components.state import PLAN, current_plan, is_read_only
+from components.state import PLAN, PLAN_ID, PLAN_VERSION, WORKSPACE, current_plan, plan_ref
 from planner.domain import Plan
 from planner.i18n import t
 from planner.store import Store
@@ -63,7 +61,7 @@ def check_workspace(lang: str) -> None:
     the one it holds) must be live; a forged, unknown or replaced one is refused
     and the run stops. A session without any link gets one with its first plan."""
     param = st.query_params.get(PARAM)
-    held = st.session_state.get(WS)
+    held = plan_ref().workspace
     token = param if param is not None else held
     from_browser = token is None  # a new tab, a typed address: what the browser holds
     if from_browser:
@@ -98,7 +96,7 @@ def _remembered_unless_refused() -> str | None:
 def remember_workspace() -> None:
     """Every run (private mode): the browser holds this session's workspace link;
     a remembered one found dead is forgotten."""
-    token = st.session_state.get(WS)
+    token = plan_ref().workspace
     if token is not None:
         remember(token)
     elif remembered() is not None and remembered() == st.session_state.get(DEAD_COOKIE):
@@ -110,7 +108,7 @@ def keep_workspace() -> None:
     share: held (when live) and kept in the URL across pages, so "Make a copy"
     puts the copy there. Never refused here: this tab shows the shared plan."""
     param = st.query_params.get(PARAM)
-    held = st.session_state.get(WS)
+    held = plan_ref().workspace
     if param is not None and param != held:
         try:
             live = get_store().resolve_workspace(param) is not None
@@ -118,20 +116,20 @@ def keep_workspace() -> None:
             problem(exc)
             live = False
         if live:
-            st.session_state[WS] = held = param
+            st.session_state[WORKSPACE] = held = param
     if held is not None and param != held:
         st.query_params[PARAM] = held
 
 
 def _enter(token: str, *, switching: bool) -> None:
-    st.session_state[WS] = token
+    st.session_state[WORKSPACE] = token
     if switching:  # another workspace's plan must not stay on screen
         _forget_plan()
         forget_widgets()
 
 
 def _forget_plan() -> None:
-    for key in (ID, VERSION, CONFLICT, NEW_LINK, DELETED):
+    for key in (PLAN_ID, PLAN_VERSION, CONFLICT, NEW_LINK, DELETED):
         st.session_state.pop(key, None)
     st.session_state[PLAN] = Plan()
 
@@ -148,7 +146,7 @@ def start_fresh() -> None:
     """After a refused link: the next run makes a new, empty workspace (not the
     one this browser remembers: the person asked for a fresh one)."""
     st.session_state[DEAD_COOKIE] = remembered()
-    st.session_state.pop(WS, None)
+    st.session_state.pop(WORKSPACE, None)
     _forget_plan()
     if PARAM in st.query_params:
         del st.query_params[PARAM]
@@ -158,7 +156,7 @@ def start_fresh() -> None:
 def start_workspace(store: Store) -> str:
     """A new workspace for this session; its link goes into the URL. The owner."""
     made = store.create_workspace()
-    st.session_state[WS] = made.token
+    st.session_state[WORKSPACE] = made.token
     st.session_state[NEW_WS] = True
     st.query_params[PARAM] = made.token
     return made.owner
@@ -174,10 +172,17 @@ def own_owner() -> str | None:
     # The link beside the share in the URL, else the one this browser remembers.
     for token in (st.query_params.get(PARAM), _remembered_unless_refused()):
         if token is not None and (owner := store.resolve_workspace(token)) is not None:
-            st.session_state[WS] = token
+            st.session_state[WORKSPACE] = token
             st.query_params[PARAM] = token
             return owner
     return start_workspace(store)
+
+
+def unsaved_first() -> bool:
+    """A visitor's first plan, not stored yet (private mode): their first change,
+    or a plan control used, stores it (`store_first`)."""
+    ref = plan_ref()
+    return not ref.id and not ref.read_only and private_workspaces()
 
 
 def store_first(plan: Plan) -> bool:
@@ -186,13 +191,13 @@ def store_first(plan: Plan) -> bool:
 
     The database away: the change stays in this tab, marked unsaved, and the next
     run stores it (init_plans) when the database answers."""
-    if st.session_state.get(ID):
+    if plan_ref().id:
         return True
-    if is_read_only():
+    if not unsaved_first():
         return False
     try:
         owner = own_owner()
-        if owner is None:  # sign-in configured and nobody signed in: nothing to store
+        if owner is None:
             return False
         store = get_store()
         # The plan as it was opened is version 1, the change version 2: the history
@@ -209,17 +214,9 @@ def store_first(plan: Plan) -> bool:
     st.session_state.pop(FIRST_PLAN, None)
     # Only the session's keys: a change inside the page comes after the sidebar's
     # widgets were drawn, and the next run's sidebar draws them for this plan.
-    st.session_state[ID], st.session_state[VERSION] = loaded.id, version
+    st.session_state[PLAN_ID], st.session_state[PLAN_VERSION] = loaded.id, version
     st.session_state[JUST_MADE] = True  # the sidebar shows its link (show_new_workspace)
     return True
-
-
-def save_change(plan: Plan) -> None:
-    """Autosave of every plan change: a new version, or the first store of the plan."""
-    if st.session_state.get(ID):
-        autosave(plan)
-    else:
-        store_first(plan)
 
 
 def call_stored(action: Callable[..., None], *args: object) -> None:
@@ -249,7 +246,7 @@ def call_as_own(action: Callable[..., None], *args: object) -> None:
 def rotate(store: Store, owner: str) -> None:
     """Replace the workspace link: the old one opens nothing from now on."""
     token = store.rotate_workspace(owner)
-    st.session_state[WS] = token
+    st.session_state[WORKSPACE] = token
     st.session_state[NEW_WS] = True
     st.query_params[PARAM] = token
     flash("success", "ws_rotated")
@@ -261,7 +258,7 @@ def workspace_sidebar(lang: str) -> None:
         with st.container(key="ws_shared_note"):
             st.caption(t("ws_shared_mode", lang))
         return
-    token = st.session_state.get(WS)
+    token = plan_ref().workspace
     if not private_workspaces() or token is None:
         return
     with st.expander(

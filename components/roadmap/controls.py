@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.state import Ctx, current_lang, current_plan, is_read_only, update_plan
+from components.plans import update_plan
+from components.state import Ctx, current_lang, current_plan, is_read_only
 from planner.domain import ROADMAP_MAX_MONTHS, Roadmap
 from planner.i18n import t
 from planner.roadmap.charts import MODE_KEYS

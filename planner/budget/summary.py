@@ -1,6 +1,6 @@
 """What the plan costs: payroll month by month, runway, compute, scenarios.
 
-Pure arithmetic over the validated types of planner/domain.py; no Streamlit. The
+Pure arithmetic over the validated types of planner/domain/; no Streamlit. The
 formulas (docs/budget.md has them with a worked example):
 
 - loaded monthly cost of a person = annual salary × loaded multiplier / 12

@@ -1,8 +1,10 @@
 """How well the team fits a business model: coverage and resilience (the
 scoring model), the hiring plan, the article's risks, the pipeline's colours, the
-verdict and where ratings come from. Pure functions over domain types.
+verdict and where ratings come from. Pure functions over domain types, and
+`PlanAnalysis`: all of it for one plan, computed once per run.
 """
 
+from planner.scoring.analysis import PlanAnalysis, analyse_plan
 from planner.scoring.coverage import (
     ARTICLE_AREAS,
     EPS,
@@ -74,6 +76,7 @@ from planner.scoring.risks import (
     shortfall,
 )
 from planner.scoring.verdict import (
+    hire_verdict,
     next_hire_verdict,
 )
 
@@ -101,10 +104,12 @@ __all__ = [
     "HireStep",
     "MemberRatings",
     "Pipeline",
+    "PlanAnalysis",
     "RatedSkill",
     "Risk",
     "SkillCoverage",
     "Stage",
+    "analyse_plan",
     "analyze",
     "assess_risks",
     "build_pipeline",
@@ -116,6 +121,7 @@ __all__ = [
     "fit_reliance",
     "from_self_assessment",
     "hire_member",
+    "hire_verdict",
     "is_backup",
     "is_fresh",
     "is_stale",

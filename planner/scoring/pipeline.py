@@ -4,7 +4,7 @@ market research -> team building -> {research, data, product, market} -> technic
 
 Area stages carry their coverage, resilience and who covers them; the first stage
 (in flow order) that is red blocks the flow. A stage's colour is the worst of its
-skills' lights by planner.coverage.skill_status, the one rule the risks and the
+skills' lights by planner.scoring.coverage.skill_status, the one rule the risks and the
 legend use too, so they never disagree (a stage's coverage is the mean of its
 skills', so it is under 50 % only when a skill is, and under 80 % likewise). The same graph
 renders as a Plotly figure (planner.charts) and as Mermaid text (here), which

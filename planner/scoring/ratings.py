@@ -108,15 +108,21 @@ def confirmed_only(team: Team, today: date, stale_days: int = STALE_DAYS) -> Tea
 
 
 def fit_reliance(
-    team: Team, model: BusinessModel, today: date, stale_days: int = STALE_DAYS
+    team: Team,
+    model: BusinessModel,
+    today: date,
+    stale_days: int = STALE_DAYS,
+    *,
+    fit: float | None = None,
 ) -> FitReliance:
-    """The fit, and the fit that fresh, confirmed ratings alone would give.
+    """The fit (`fit` when already scored), and the fit that fresh, confirmed ratings
+    alone would give.
 
     Coverage only grows with levels, so the second is never above the first; their
     difference is the part of the fit a founder is taking on trust."""
     required = [(m, s) for m in team.members for s in m.skills if s in model.requirements]
     return FitReliance(
-        fit=analyze(team, model).fit,
+        fit=analyze(team, model).fit if fit is None else fit,
         fit_confirmed=analyze(confirmed_only(team, today, stale_days), model).fit,
         ratings=len(required),
         stale=sum(is_stale(m.meta(s), today, stale_days) for m, s in required),

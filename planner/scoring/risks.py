@@ -4,7 +4,7 @@ data privacy    <- data.governance
 compute         <- research.distributed, product.mlops
 talent shortage <- every required skill
 
-Each skill is judged by planner.coverage.skill_status, the same rule that colours
+Each skill is judged by planner.scoring.coverage.skill_status, the same rule that colours
 the pipeline: a risk is high when one of its skills has nobody at the target
 level or is under half covered, medium when one is under 80 % covered or rests on
 one person or on part-timers only, low otherwise. A risk cites only the skills

@@ -9,7 +9,7 @@ from __future__ import annotations
 from planner.catalog import Catalog
 from planner.domain import BusinessModel, Team
 from planner.i18n import t
-from planner.scoring.coverage import analyze, percent
+from planner.scoring.coverage import CoverageReport, analyze, percent
 from planner.scoring.hiring import (
     DEFAULT_LAMBDA,
     HireStep,
@@ -26,13 +26,25 @@ def next_hire_verdict(
     """ "Hire a <role> next: <why>" (or a backup / part-time help when that is the
     step), or the state of a team no hire would improve."""
     steps = plan_hires(team, model, catalog.roles, max_hires=1, lam=lam)
+    return hire_verdict(team, model, steps, analyze(team, model), catalog, lang)
+
+
+def hire_verdict(
+    team: Team,
+    model: BusinessModel,
+    steps: list[HireStep],
+    report: CoverageReport,
+    catalog: Catalog,
+    lang: str,
+) -> str:
+    """The verdict from the hiring plan's first step (`steps[:1]`; the plan is greedy,
+    so its first step is the best single hire) and the team's coverage `report`."""
     if steps:
         verdict = _first_step(steps[0], catalog, lang)
-        left = analyze(team_after(team, steps, catalog.roles), model)
+        left = analyze(team_after(team, steps[:1], catalog.roles), model)
         if still := _sole_experts(left, catalog, lang):
             verdict = t("verdict_still_single", lang, verdict=verdict, spofs=still)
         return verdict
-    report = analyze(team, model)
     spofs = report.single_points_of_failure()
     if spofs:
         names = t("list_sep", lang).join(catalog.skill_label(s.skill_id, lang) for s in spofs)

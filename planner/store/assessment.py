@@ -1,5 +1,5 @@
 """What a person submits through a self-assessment link: their own ratings,
-validated like a member (planner.domain.Person) and bounded, before anything is
+validated like a member (planner.domain.Rated) and bounded, before anything is
 stored."""
 
 from __future__ import annotations
@@ -7,10 +7,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Collection
+from typing import ClassVar
 
 from pydantic import Field, StrictInt, ValidationError, ValidationInfo, field_validator
 
-from planner.domain import Person, check_levels, first_error
+from planner.domain import Rated, first_error
 from planner.files import control_char
 from planner.store.errors import StoreError
 
@@ -34,12 +35,15 @@ def one_line(text: str) -> str:
     return " ".join(_NOTE_CONTROL.sub(" ", text).split())
 
 
-class SelfAssessment(Person):
+class SelfAssessment(Rated):
     """One person's own ratings: a level 0-5 per skill, an optional evidence note per
-    skill, their FTE; the name (and role) matter for an open link only. Name, role
-    and FTE are validated as a member's (stripped, a name not blank), and more
-    strictly: typed by a stranger, they may hold no control character."""
+    skill, their FTE; the name (and role) matter for an open link only. Name, role,
+    FTE and levels are validated as a member's (stripped, a name not blank, levels
+    0-5 of skill ids), and more strictly: typed by a stranger, they may hold no
+    control character, and a level is a JSON integer."""
 
+    # Zeros are kept: "I have none of this" is an answer, unlike a skipped skill.
+    keep_zero_levels: ClassVar[bool] = True
     fte: float = Field(default=1.0, gt=0, le=1, allow_inf_nan=False)
     # Strict: a JSON true is not a level.
     skills: dict[str, StrictInt] = Field(default_factory=dict)
@@ -51,13 +55,6 @@ class SelfAssessment(Person):
         if char := control_char(value):
             raise ValueError(f"holds the control character {char}")
         return value
-
-    @field_validator("skills")
-    @classmethod
-    def _levels(cls, skills: dict[str, int]) -> dict[str, int]:
-        check_levels(skills)
-        # Zeros are kept: "I have none of this" is an answer, unlike a skipped skill.
-        return dict(sorted(skills.items()))
 
     @field_validator("notes")
     @classmethod

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from streamlit.runtime.pages_manager import PagesManager
+from streamlit.runtime.scriptrunner import script_runner
 from streamlit.testing.v1 import AppTest, app_test
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,7 +27,38 @@ def _pages_manager_after_navigation(*args: object, **kwargs: object) -> PagesMan
     return manager
 
 
-app_test.PagesManager = _pages_manager_after_navigation  # type: ignore[assignment]
+class PagesDirectoryMode(AssertionError):
+    """A script run went through Streamlit's pages-directory mode: the patch below
+    no longer takes effect (a Streamlit release builds PagesManager elsewhere)."""
+
+
+@contextmanager
+def server_steady_state() -> Iterator[list[str]]:
+    """AppTest runs as a server does after its first st.navigation: `AppTest.run`
+    builds its PagesManager through the factory above, and the class flag it sets is
+    put back afterwards. Yields the scripts that ran in pages-directory mode (each
+    run of Streamlit's `_mpa_v1`); any at all raises PagesDirectoryMode on exit."""
+    factory, flag = app_test.PagesManager, PagesManager.uses_pages_directory
+    run_as_pages_directory = script_runner._mpa_v1
+    seen: list[str] = []
+
+    def _spy(main_script_path: str) -> None:
+        seen.append(main_script_path)
+        run_as_pages_directory(main_script_path)
+
+    app_test.PagesManager = _pages_manager_after_navigation  # type: ignore[assignment]
+    script_runner._mpa_v1 = _spy
+    try:
+        yield seen
+    finally:
+        app_test.PagesManager = factory
+        script_runner._mpa_v1 = run_as_pages_directory
+        PagesManager.uses_pages_directory = flag
+    if seen:
+        raise PagesDirectoryMode(
+            f"{len(seen)} script run(s) went through Streamlit's pages-directory mode: "
+            "tests/support/apptest.py's PagesManager patch did not take effect"
+        )
 
 
 def app(*, lang: str | None = "en", timeout: float = TIMEOUT, **attrs: object) -> AppTest:

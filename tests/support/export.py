@@ -64,7 +64,7 @@ def tricky_plan(tricky_team: Team) -> Plan:
 
 
 @pytest.fixture(scope="session")
-def analyses(tricky_plan: Plan, catalog: Catalog) -> dict[str, export.Analysis]:
+def analyses(tricky_plan: Plan, catalog: Catalog) -> dict[str, export.PlanAnalysis]:
     return {lang: export.analyse_plan(tricky_plan, catalog, lang) for lang in ("en", "zh")}
 
 

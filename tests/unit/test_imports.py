@@ -133,3 +133,77 @@ def test_every_module_imports_alone_in_a_fresh_interpreter() -> None:
         if code == 0 and out and not name.startswith(HEAVY_ALLOWED)
     }
     assert not heavy, f"torch/transformers imported on a light path: {heavy}"
+
+
+def core_package_graph() -> dict[str, set[str]]:
+    """Which planner.X imports which planner.Y (X, Y: top-level modules and packages
+    of the core; imports within one package left out)."""
+
+    def top(name: str) -> str:
+        return ".".join(name.split(".")[:2])
+
+    graph: dict[str, set[str]] = {}
+    for name, deps in import_graph().items():
+        if name.startswith("planner.") and not name.endswith("__main__"):
+            graph.setdefault(top(name), set()).update(
+                top(d) for d in deps if d.startswith("planner.") and top(d) != top(name)
+            )
+    return graph
+
+
+def test_the_core_packages_import_only_downwards() -> None:
+    assert find_cycle(core_package_graph()) is None
+
+
+def test_scoring_stands_on_the_domain_alone() -> None:
+    """Charts, exports, budgets and roadmaps draw on scoring, never the reverse."""
+    below = {"planner.catalog", "planner.domain", "planner.i18n", "planner.numbers"}
+    assert core_package_graph()["planner.scoring"] <= below
+
+
+# What a page never computes itself: the plan's analysis (Ctx.analysis) holds it.
+SCORING_WORK = {
+    "analyze",
+    "analyse_plan",
+    "PlanAnalysis",
+    "plan_hires",
+    "scores_by_model",
+    "fit_by_model",
+    "build_pipeline",
+    "assess_risks",
+    "next_hire_verdict",
+    "hire_verdict",
+    "small_gaps",
+    "team_after",
+}
+
+
+def scoring_work(source: str) -> set[str]:
+    """Scoring functions a script imports from the core or calls as attributes."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("planner"):
+            found.update(alias.name for alias in node.names if alias.name in SCORING_WORK)
+        elif isinstance(node, ast.Attribute) and node.attr in SCORING_WORK:
+            found.add(node.attr)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("source", "found"),
+    [
+        ("from planner.scoring import analyze, explain_step", {"analyze"}),
+        ("from planner.scoring.hiring import plan_hires", {"plan_hires"}),
+        ("from planner import scoring\nscoring.build_pipeline(t, r, c, 'en')", {"build_pipeline"}),
+        ("report = ctx.analysis.report", set()),
+    ],
+)
+def test_scoring_work_is_seen(source: str, found: set[str]) -> None:
+    assert scoring_work(source) == found
+
+
+def test_pages_read_the_analysis_and_never_score_the_plan_themselves() -> None:
+    pages = sorted((ROOT / "pages").glob("*.py"))
+    assert pages
+    scoring = {p.name: scoring_work(p.read_text(encoding="utf-8")) for p in pages}
+    assert not {name: names for name, names in scoring.items() if names}

@@ -1,70 +1,27 @@
-"""Plotly figure builders: core results in, `go.Figure` out.
-
-The same figure is shown in the app, exported to PNG/SVG/PDF/HTML and put in
-reports, so builders take the language and never touch Streamlit. Every text that
-comes from a user (member names, roles, custom model labels) goes through
-`plain()`: Plotly reads a subset of HTML in its texts, and a name must show as
-itself, never as markup.
-"""
+"""The coverage charts: fit by business model, the area radar, the member x skill
+heatmap, the gaps and the bus factor."""
 
 from __future__ import annotations
 
-import html
-import math
-import textwrap
 from collections.abc import Collection
 
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from planner.catalog import Catalog, Role
+from planner.catalog import Catalog
+from planner.charts.style import (
+    AREA_COLOURS,
+    RESILIENCE_COLOUR,
+    RESILIENCE_LIGHT,
+    STATUS_LINE,
+    TARGET_COLOUR,
+    TEAM_COLOUR,
+    layout,
+    plain,
+)
 from planner.domain import BusinessModel, Team, area_of
 from planner.i18n import t
 from planner.numbers import people, percent
-from planner.scoring import (
-    AREAS,
-    PART_TIME_GAP,
-    CoverageReport,
-    HireStep,
-    Pipeline,
-    Stage,
-    stage_scores,
-)
-
-FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, PingFang SC, Arial, sans-serif"
-STATUS_FILL = {"green": "#c8e6c9", "amber": "#ffe0b2", "red": "#ffcdd2", "neutral": "#eceff1"}
-STATUS_LINE = {"green": "#2e7d32", "amber": "#ef6c00", "red": "#c62828", "neutral": "#607d8b"}
-AREA_COLOURS = {"research": "#5c6bc0", "data": "#26a69a", "product": "#ffa726", "market": "#ec407a"}
-TEAM_COLOUR, TARGET_COLOUR = "#1e88e5", "#9e9e9e"
-# Resilience stands beside fit in every chart, always in this green.
-RESILIENCE_COLOUR, RESILIENCE_LIGHT = "#2e7d32", "#a5d6a7"
-
-CHART_IDS = (
-    "model_fit_chart",
-    "coverage_radar",
-    "coverage_heatmap",
-    "coverage_gaps",
-    "bus_factor",
-    "hiring_plan",
-    "pipeline_diagram",
-)
-
-
-def plain(text: str) -> str:
-    """User text as Plotly shows it literally (its pseudo-HTML is escaped)."""
-    return html.escape(str(text), quote=False)
-
-
-def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
-    fig.update_layout(
-        title={"text": plain(title), "x": 0.01, "xanchor": "left"},
-        font={"family": FONT, "size": 13},
-        height=height,
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        template="plotly_white",
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
-    )
-    return fig
+from planner.scoring import AREAS, PART_TIME_GAP, CoverageReport
 
 
 def fit_comparison(
@@ -115,7 +72,7 @@ def fit_comparison(
     )
     fig.update_yaxes(autorange="reversed")
     per_model = 50 if resilience is None else 70
-    return _layout(fig, t("chart_fit_title", lang), height=120 + per_model * len(order))
+    return layout(fig, t("chart_fit_title", lang), height=120 + per_model * len(order))
 
 
 def coverage_radar(report: CoverageReport, catalog: Catalog, lang: str) -> go.Figure:
@@ -171,7 +128,7 @@ def coverage_radar(report: CoverageReport, catalog: Catalog, lang: str) -> go.Fi
         }
     )
     title = t("chart_radar_title", lang, fit=percent(report.fit))
-    _layout(fig, title, height=480)
+    layout(fig, title, height=480)
     # Room for the area names around the circle; the legend goes below it.
     fig.update_layout(
         margin={"l": 90, "r": 90, "t": 100, "b": 70},
@@ -242,7 +199,7 @@ def coverage_heatmap(
         line={"color": "#c62828", "width": 2},
     )
     height = max(360, 140 + 28 * len(rows))
-    return _layout(fig, t("chart_heatmap_title", lang, model=plain(model.label(lang))), height)
+    return layout(fig, t("chart_heatmap_title", lang, model=plain(model.label(lang))), height)
 
 
 def coverage_gaps(report: CoverageReport, catalog: Catalog, lang: str) -> go.Figure:
@@ -280,7 +237,7 @@ def coverage_gaps(report: CoverageReport, catalog: Catalog, lang: str) -> go.Fig
         )
         fig.update_xaxes(visible=False)
         fig.update_yaxes(visible=False)
-    return _layout(fig, t("chart_gaps_title", lang), height=max(300, 120 + 32 * len(gaps)))
+    return layout(fig, t("chart_gaps_title", lang), height=max(300, 120 + 32 * len(gaps)))
 
 
 def _names_short(names: tuple[str, ...], shown: int = 2) -> str:
@@ -334,171 +291,4 @@ def bus_factor(report: CoverageReport, catalog: Catalog, lang: str) -> go.Figure
     # Room right of the longest bar for its "name, name (2 of 2)" label on narrow screens.
     fig.update_xaxes(title=t("axis_experts", lang), dtick=1, range=[0, most + 5.5])
     fig.update_yaxes(autorange="reversed")
-    return _layout(fig, t("chart_bus_title", lang), height=max(300, 120 + 30 * len(skills)))
-
-
-def hire_label(step: HireStep, number: int, roles: dict[str, Role], lang: str) -> str:
-    """A step's name, the same in the hiring chart and the table beside it."""
-    role = roles[step.role_id].label(lang)
-    if step.part_time:
-        role = t("hiring_part_time_tag", lang, role=role)
-    return f"{number}. {role}"
-
-
-def _zoomed_range(values: list[float], min_span: float = 0.1) -> tuple[list[float], list[float]]:
-    """An axis range around the values, and its ticks (never past 100 %): a change
-    of a few points stays visible (94 % -> 100 % takes 40 % of the axis), with
-    room above for the point labels."""
-    lo, hi = min(values), max(values)
-    if hi - lo < min_span:
-        middle = (lo + hi) / 2
-        lo, hi = middle - min_span / 2, middle + min_span / 2
-        if lo < 0:
-            lo, hi = 0.0, min_span
-    pad = (hi - lo) * 0.2
-    bottom, top = max(0.0, lo - pad), hi + pad * 1.5
-    step = next(s for s in (0.02, 0.05, 0.1, 0.2, 0.25, 0.5) if (top - bottom) / s <= 6)
-    first = math.ceil(bottom / step - 1e-9)
-    ticks = [round(k * step, 4) for k in range(first, int(min(top, 1.0) / step + 1e-9) + 1)]
-    return [bottom, top], ticks
-
-
-def _changed_labels(values: list[float]) -> list[str]:
-    """Point labels in the table's format, only where the value changes: equal
-    neighbours would print "99.5%99.5%99.5%" into one another on a narrow screen
-    (the hover and the table still give every value)."""
-    return [
-        percent(v, 1) if i == 0 or percent(v, 1) != percent(values[i - 1], 1) else ""
-        for i, v in enumerate(values)
-    ]
-
-
-def hiring_plan(
-    steps: list[HireStep], fit_now: float, roles: dict[str, Role], catalog: Catalog, lang: str
-) -> go.Figure:
-    """Fit (top) and resilience (bottom) after each recommended hire, from today's
-    team. Each panel's axis is zoomed to its values, so a small step shows; the
-    point labels are the table's numbers, formatted the same way."""
-    labels = [t("hiring_today", lang)] + [
-        hire_label(s, i, roles, lang) for i, s in enumerate(steps, start=1)
-    ]
-    fits = [fit_now] + [s.fit_after for s in steps]
-    panels = [(t("axis_fit", lang), fits, TEAM_COLOUR)]
-    if steps:
-        resilience = [steps[0].resilience_before] + [s.resilience_after for s in steps]
-        panels.append((t("label_resilience", lang), resilience, RESILIENCE_COLOUR))
-    why = [""] + [
-        ", ".join(catalog.skill_label(c, lang) for c in (s.improves or s.spofs_removed)) or "—"
-        for s in steps
-    ]
-    fig = make_subplots(rows=len(panels), cols=1, shared_xaxes=True, vertical_spacing=0.12)
-    for row, (name, values, colour) in enumerate(panels, start=1):
-        fig.add_trace(
-            go.Scatter(
-                x=labels,
-                y=values,
-                name=name,
-                mode="lines+markers+text",
-                text=_changed_labels(values),
-                textposition="top center",
-                cliponaxis=False,
-                line={"color": colour, "shape": "hv"},
-                marker={"size": 10},
-                customdata=[[percent(v, 1), w] for v, w in zip(values, why, strict=True)],
-                hovertemplate=plain(name)
-                + " · %{x}: %{customdata[0]}<br>%{customdata[1]}<extra></extra>",
-            ),
-            row=row,
-            col=1,
-        )
-        axis_range, ticks = _zoomed_range(values)
-        fig.update_yaxes(
-            range=axis_range, tickvals=ticks, tickformat=".0%", title=name, row=row, col=1
-        )
-    fig.update_xaxes(automargin=True)
-    return _layout(fig, t("chart_hiring_title", lang), height=260 + 160 * len(panels))
-
-
-# Pipeline layout: (x, y) per stage; the four areas stand in one column.
-_POSITIONS = {
-    "market_research": (0.0, 0.55),
-    "team_building": (1.05, 0.55),
-    "research": (2.2, 1.18),
-    "data": (2.2, 0.76),
-    "product": (2.2, 0.34),
-    "market": (2.2, -0.08),
-    "innovation": (3.35, 0.55),
-}
-_BOX_W, _BOX_H = 0.5, 0.19
-
-
-def box_name(name: str, limit: int = 16) -> str:
-    """A name that fits a stage box; the table beside the diagram has it whole."""
-    return name if len(name) <= limit else name[: limit - 1] + "…"
-
-
-def _stage_label(stage: Stage, lang: str) -> str:
-    """Bold stage name (wrapped), coverage and resilience on a line each, up to two
-    covering people a line each, blocking mark: short lines, so the text stays inside
-    its box on a phone-width chart too."""
-    lines = ["<b>" + plain(part) + "</b>" for part in textwrap.wrap(stage.label, 14)]
-    if stage.coverage is not None:
-        # "76% covered · resilience 37%": one line in Mermaid, two in a narrow box.
-        lines += [plain(part) for part in stage_scores(stage, lang).split(" · ")]
-    if stage.id != "team_building" and stage.people:
-        lines += [plain(box_name(name)) for name in stage.people[:2]]
-        if len(stage.people) > 2:
-            lines[-1] += f" +{len(stage.people) - 2}"
-    if stage.blocking:
-        lines.append("<b>" + plain(t("stage_blocking", lang)) + "</b>")
-    return "<br>".join(lines)
-
-
-def pipeline_diagram(pipeline: Pipeline, lang: str) -> go.Figure:
-    """The article's flow as boxes and arrows, each area box in its traffic-light colour."""
-    fig = go.Figure()
-    for src, dst in pipeline.edges:
-        (x0, y0), (x1, y1) = _POSITIONS[src], _POSITIONS[dst]
-        fig.add_annotation(
-            x=x1 - _BOX_W,
-            y=y1,
-            ax=x0 + _BOX_W,
-            ay=y0,
-            xref="x",
-            yref="y",
-            axref="x",
-            ayref="y",
-            showarrow=True,
-            arrowhead=3,
-            arrowsize=1.2,
-            arrowwidth=1.5,
-            arrowcolor="#78909c",
-            text="",
-        )
-    for stage in pipeline.stages.values():
-        x, y = _POSITIONS[stage.id]
-        fig.add_shape(
-            type="rect",
-            x0=x - _BOX_W,
-            x1=x + _BOX_W,
-            y0=y - _BOX_H,
-            y1=y + _BOX_H,
-            fillcolor=STATUS_FILL[stage.status],
-            line={"color": STATUS_LINE[stage.status], "width": 5 if stage.blocking else 1.5},
-            layer="below",
-        )
-        fig.add_annotation(
-            x=x,
-            y=y,
-            text=_stage_label(stage, lang),
-            showarrow=False,
-            font={"size": 10, "color": "#263238"},
-            xref="x",
-            yref="y",
-        )
-    fig.update_xaxes(visible=False, range=[-0.52, 3.87], fixedrange=True)
-    fig.update_yaxes(visible=False, range=[-0.3, 1.4], fixedrange=True)
-    title = t("chart_pipeline_title", lang)
-    if pipeline.blocker:
-        title += " — " + t("pipeline_blocked_by", lang, stage=pipeline.blocker.label)
-    return _layout(fig, title, height=600)
+    return layout(fig, t("chart_bus_title", lang), height=max(300, 120 + 30 * len(skills)))
