@@ -36,6 +36,7 @@ from planner.charts.style import (
     TEAM_COLOUR,
     layout,
     plain,
+    wrap_label,
 )
 
 __all__ = [
@@ -60,4 +61,5 @@ __all__ = [
     "layout",
     "pipeline_diagram",
     "plain",
+    "wrap_label",
 ]

@@ -186,7 +186,9 @@ def coverage_heatmap(
         )
     )
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(tickangle=-40, side="bottom")
+    # Upright: slanted skill names ran into one another at 800 px and below (Plotly's
+    # automatic angle keeps a slant until the labels nearly touch).
+    fig.update_xaxes(tickangle=-90, side="bottom")
     # Frame the required-level row so it reads as the yardstick, not a member.
     fig.add_shape(
         type="rect",
@@ -198,7 +200,9 @@ def coverage_heatmap(
         y1=0.5,
         line={"color": "#c62828", "width": 2},
     )
-    height = max(360, 140 + 28 * len(rows))
+    # The upright skill names take about 180 px under the grid: room for them on top of
+    # the rows, or on a phone the grid and its colour bar's numbers were squeezed together.
+    height = max(360, 140 + 28 * len(rows)) + 180
     return layout(fig, t("chart_heatmap_title", lang, model=plain(model.label(lang))), height)
 
 
@@ -265,9 +269,10 @@ def bus_factor(report: CoverageReport, catalog: Catalog, lang: str) -> go.Figure
         else _names_short(s.expert_names)
         for s in skills
     ]
-    # "(1 of 3)": the n+1 resilience needs the depth in people plus a spare.
+    # "(1 of 3)": the n+1 resilience needs the depth in people plus a spare. On a
+    # line of its own: "Bo Wang, Deepak Rao (2 of 2)" on one line ran past a phone's edge.
     flags = [
-        flag + " " + t("bus_of_needed", lang, experts=s.experts, needed=s.experts_needed)
+        flag + "<br>" + t("bus_of_needed", lang, experts=s.experts, needed=s.experts_needed)
         for flag, s in zip(flags, skills, strict=True)
     ]
     labels = [catalog.skill_label(s.skill_id, lang) for s in skills]
@@ -291,4 +296,4 @@ def bus_factor(report: CoverageReport, catalog: Catalog, lang: str) -> go.Figure
     # Room right of the longest bar for its "name, name (2 of 2)" label on narrow screens.
     fig.update_xaxes(title=t("axis_experts", lang), dtick=1, range=[0, most + 5.5])
     fig.update_yaxes(autorange="reversed")
-    return layout(fig, t("chart_bus_title", lang), height=max(300, 120 + 30 * len(skills)))
+    return layout(fig, t("chart_bus_title", lang), height=max(300, 120 + 40 * len(skills)))

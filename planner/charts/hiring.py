@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from planner.catalog import Catalog, Role
-from planner.charts.style import RESILIENCE_COLOUR, TEAM_COLOUR, layout, plain
+from planner.charts.style import RESILIENCE_COLOUR, TEAM_COLOUR, layout, plain, wrap_label
 from planner.i18n import t
 from planner.numbers import percent
 from planner.scoring import HireStep
@@ -92,5 +92,13 @@ def hiring_plan(
         fig.update_yaxes(
             range=axis_range, tickvals=ticks, tickformat=".0%", title=name, row=row, col=1
         )
-    fig.update_xaxes(automargin=True)
-    return layout(fig, t("chart_hiring_title", lang), height=260 + 160 * len(panels))
+    # Names wrapped on a few short lines, upright if even those would touch: slanted
+    # long names pushed the plot into a third of a phone's width and overlapped.
+    fig.update_xaxes(
+        automargin=True,
+        tickmode="array",
+        tickvals=labels,
+        ticktext=[wrap_label(plain(label), 18) for label in labels],
+        autotickangles=[0, -90],
+    )
+    return layout(fig, t("chart_hiring_title", lang), height=300 + 160 * len(panels))
