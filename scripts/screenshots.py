@@ -44,21 +44,23 @@ WAIT_MS = 90_000
 MODEL_WAIT_MS = 20_000
 MAX_SHOT_HEIGHT = 12_000
 CASH = {"en": "5000000", "zh": "20000000"}
+SCENARIOS = {"en": ("Today's team", "With the hiring plan"), "zh": ("现有团队", "按招聘计划")}
 PAGES = ["", "team", "model", "coverage", "budget", "roadmap", "pipeline"]
 MODEL_PAGES = ["generate", "attention"]
 LAST_PAGES = ["share"]
 
-# Every chart drawn, every table painted, no skeleton left, fonts in.
+# Every chart drawn, every table painted, no skeleton left, fonts in. Only what
+# shows counts: a closed expander never paints the table inside it.
 DRAWN = """() => {
   const main = document.querySelector('[data-testid="stMain"]');
   if (!main) return false;
-  if (main.querySelector('[data-testid="stSkeleton"]')) return false;
-  for (const chart of main.querySelectorAll('[data-testid="stPlotlyChart"]')) {
-    if (!chart.querySelector('.main-svg')) return false;
+  const shown = selector => [...main.querySelectorAll(selector)]
+    .filter(e => e.getClientRects().length > 0 && !e.closest('details:not([open])'));
+  if (shown('[data-testid="stSkeleton"]').length) return false;
+  if (shown('[data-testid="stPlotlyChart"]').some(c => !c.querySelector('.main-svg'))) {
+    return false;
   }
-  for (const frame of main.querySelectorAll('[data-testid="stDataFrame"]')) {
-    if (!frame.querySelector('canvas')) return false;
-  }
+  if (shown('[data-testid="stDataFrame"]').some(f => !f.querySelector('canvas'))) return false;
   return document.fonts.status === 'loaded';
 }"""
 # Anything wider than the window scrolls the whole page sideways.
@@ -167,15 +169,28 @@ def keep_product_model(page: Page, base: str, query: str, lang: str) -> None:
 
 
 def fill_budget(page: Page, base: str, query: str, lang: str) -> None:
-    """Cash, so that the runway chart shows; then the hiring plan's hires."""
+    """Cash, so that the runway chart shows; then the hiring plan's hires; a
+    scenario before and after them, so that the comparison chart shows too."""
     open_page(page, f"{base}/budget?{query}")
     box = page.locator(".st-key-budget_cash input")
     box.fill(CASH[lang])
     box.press("Enter")
     expect(page.locator(".st-key-runway_chart .main-svg").first).to_be_visible(timeout=WAIT_MS)
     wait_idle(page)
+    save_scenario(page, SCENARIOS[lang][0])
     page.locator(".st-key-budget_recommend button").click()
     expect(page.locator(".st-key-budget_timeline")).to_be_visible(timeout=WAIT_MS)
+    wait_idle(page)
+    save_scenario(page, SCENARIOS[lang][1])
+    expect(page.locator(".st-key-scenario_compare .main-svg").first).to_be_visible(timeout=WAIT_MS)
+
+
+def save_scenario(page: Page, name: str) -> None:
+    """A named scenario: two of them fill the comparison chart."""
+    page.locator(".st-key-scenario_name input").fill(name)
+    page.locator(".st-key-scenario_save button").click()
+    saved = page.get_by_test_id("stMain").get_by_role("status").filter(has_text=name)
+    expect(saved).to_be_visible(timeout=WAIT_MS)
     wait_idle(page)
 
 
