@@ -50,7 +50,7 @@ rows = [
     for skill_id, req in model.requirements.items()
 ]
 # Tall enough for every requirement: a founder reads the profile whole.
-st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=36 * (len(rows) + 1) + 4)
+st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height="content")
 st.caption(ctx.t("model_requirements_help"))
 
 if len(ctx.plan.team) == 0:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 import textwrap
 from collections.abc import Collection
 
@@ -53,6 +54,30 @@ CHART_IDS = (
 def plain(text: str) -> str:
     """User text as Plotly shows it literally (its pseudo-HTML is escaped)."""
     return html.escape(str(text), quote=False)
+
+
+# A CJK character (and a full-width sign) takes about two columns of Latin text.
+_WIDE = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+_LABEL_UNITS = re.compile(rf"[{_WIDE}]|[^\s{_WIDE}]+")
+_NO_LINE_START = set("，。、：；！？）」』》,.:;!?)")
+
+
+def wrap_label(text: str, width: int = 14) -> str:
+    """A tick label on lines of about `width` columns joined by <br>: a category axis
+    of long names stays horizontal and readable on a phone instead of slanting into
+    the next label. Words stay whole; Chinese breaks between characters."""
+    lines: list[str] = []
+    line, used = "", 0
+    for match in _LABEL_UNITS.finditer(text):
+        unit = match.group()
+        size = 2 * len(unit) if re.match(rf"[{_WIDE}]", unit) else len(unit)
+        gap = 1 if line and text[match.start() - 1].isspace() else 0
+        if line and used + gap + size > width and unit[0] not in _NO_LINE_START:
+            lines.append(line)
+            line, used, gap = "", 0, 0
+        line += " " * gap + unit
+        used += gap + size
+    return "<br>".join([*lines, line]) if line else "<br>".join(lines)
 
 
 def _layout(fig: go.Figure, title: str, height: int = 420) -> go.Figure:
@@ -229,7 +254,9 @@ def coverage_heatmap(
         )
     )
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(tickangle=-40, side="bottom")
+    # Slanted where the columns are wide enough, upright where they are not (at 800 px
+    # and below slanted skill names ran into one another).
+    fig.update_xaxes(autotickangles=[-40, -90], side="bottom")
     # Frame the required-level row so it reads as the yardstick, not a member.
     fig.add_shape(
         type="rect",
@@ -308,9 +335,10 @@ def bus_factor(report: CoverageReport, catalog: Catalog, lang: str) -> go.Figure
         else _names_short(s.expert_names)
         for s in skills
     ]
-    # "(1 of 3)": the n+1 resilience needs the depth in people plus a spare.
+    # "(1 of 3)": the n+1 resilience needs the depth in people plus a spare. On a
+    # line of its own: "Bo Wang, Deepak Rao (2 of 2)" on one line ran past a phone's edge.
     flags = [
-        flag + " " + t("bus_of_needed", lang, experts=s.experts, needed=s.experts_needed)
+        flag + "<br>" + t("bus_of_needed", lang, experts=s.experts, needed=s.experts_needed)
         for flag, s in zip(flags, skills, strict=True)
     ]
     labels = [catalog.skill_label(s.skill_id, lang) for s in skills]
@@ -334,7 +362,7 @@ def bus_factor(report: CoverageReport, catalog: Catalog, lang: str) -> go.Figure
     # Room right of the longest bar for its "name, name (2 of 2)" label on narrow screens.
     fig.update_xaxes(title=t("axis_experts", lang), dtick=1, range=[0, most + 5.5])
     fig.update_yaxes(autorange="reversed")
-    return _layout(fig, t("chart_bus_title", lang), height=max(300, 120 + 30 * len(skills)))
+    return _layout(fig, t("chart_bus_title", lang), height=max(300, 120 + 40 * len(skills)))
 
 
 def hire_label(step: HireStep, number: int, roles: dict[str, Role], lang: str) -> str:
@@ -415,8 +443,16 @@ def hiring_plan(
         fig.update_yaxes(
             range=axis_range, tickvals=ticks, tickformat=".0%", title=name, row=row, col=1
         )
-    fig.update_xaxes(automargin=True)
-    return _layout(fig, t("chart_hiring_title", lang), height=260 + 160 * len(panels))
+    # Names wrapped on a few short lines, upright if even those would touch: slanted
+    # long names pushed the plot into a third of a phone's width and overlapped.
+    fig.update_xaxes(
+        automargin=True,
+        tickmode="array",
+        tickvals=labels,
+        ticktext=[wrap_label(plain(label), 18) for label in labels],
+        autotickangles=[0, -90],
+    )
+    return _layout(fig, t("chart_hiring_title", lang), height=300 + 160 * len(panels))
 
 
 # Pipeline layout: (x, y) per stage; the four areas stand in one column.

@@ -8,8 +8,10 @@ Against a running app (``make run``, or any ``streamlit run app.py``):
 
 Per language it opens the first visit, loads the sample team (the overview's
 button), keeps the "product" business model, enters cash on the budget page and
-applies "Recommend hires", makes a share link; then it visits every page of the
-navigation and the share view at each width and saves ``<page>-<lang>-<width>.png``.
+applies "Recommend hires"; then at each width it visits every page of the
+navigation, makes a share link (the share page shows it), opens the sidebar's
+workspace link, and opens the share link in a browser of its own; each picture is
+``<page>-<lang>-<width>.png``.
 Each shot waits for the script run to finish and every chart and table to be
 drawn, never for a fixed time. A page that widens the document (anything that
 scrolls the whole page sideways) is listed at the end.
@@ -30,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the planner's labels, run from anywhere
 
 from planner.catalog import load_catalog  # noqa: E402
+from planner.i18n import t  # noqa: E402
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -43,11 +46,11 @@ WAIT_MS = 90_000
 # The model pages may still load the model in the background: shoot what shows by then.
 MODEL_WAIT_MS = 20_000
 MAX_SHOT_HEIGHT = 12_000
-CASH = {"en": "5000000", "zh": "20000000"}
+# Cash that runs out within the chart's 36 months, so its "cash runs out" marks show.
+CASH = {"en": "3000000", "zh": "10000000"}
 SCENARIOS = {"en": ("Today's team", "With the hiring plan"), "zh": ("现有团队", "按招聘计划")}
 PAGES = ["", "team", "model", "coverage", "budget", "roadmap", "pipeline"]
 MODEL_PAGES = ["generate", "attention"]
-LAST_PAGES = ["share"]
 
 # Every chart drawn, every table painted, no skeleton left, fonts in. Only what
 # shows counts: a closed expander never paints the table inside it.
@@ -72,10 +75,16 @@ WIDENED = """() => {
   };
 }"""
 # Streamlit scrolls inside its main section, so a full-page shot would stop at the
-# viewport: the viewport grows to the content instead.
-CONTENT_HEIGHT = """() => Math.max(...[...document.querySelectorAll(
-  '[data-testid="stMain"], [data-testid="stSidebarContent"]')].map(e => e.scrollHeight),
-  document.documentElement.clientHeight)"""
+# viewport: the viewport grows to the content instead (the sidebar's only when it is
+# open: collapsed on a phone, it still lays out off screen, very tall and narrow).
+CONTENT_HEIGHT = """() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const sidebar = document.querySelector('[data-testid="stSidebar"]');
+  const content = document.querySelector('[data-testid="stSidebarContent"]');
+  const open = sidebar && content && sidebar.getBoundingClientRect().right > 0;
+  return Math.max(main ? main.scrollHeight : 0, open ? content.scrollHeight : 0,
+                  document.documentElement.clientHeight);
+}"""
 
 
 @dataclass
@@ -83,6 +92,7 @@ class Shot:
     name: str
     path: Path
     widened: dict[str, int]
+    errors: list[str]
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -96,7 +106,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--pages",
         default="",
-        help="only these (overview, team, …, first-visit, share-view), comma-separated",
+        help="only these (comma-separated): overview, team, …, sidebar, first-visit, share-view",
     )
     args = parser.parse_args(argv)
     args.url = args.url.rstrip("/")
@@ -119,13 +129,15 @@ def wait_drawn(page: Page, timeout_ms: float = WAIT_MS) -> None:
     page.wait_for_function(DRAWN, timeout=timeout_ms)
 
 
-def shoot(page: Page, path: Path, timeout_ms: float = WAIT_MS) -> dict[str, int]:
-    """A full-page screenshot at the current width; returns how far the page widened."""
+def shoot(page: Page, path: Path, timeout_ms: float = WAIT_MS) -> Shot:
+    """A full-page screenshot at the current width, with how far the page widened and
+    the error boxes it shows (a page that raised is a finding, not a picture)."""
     try:
         wait_drawn(page, timeout_ms)
     except AssertionError as exc:  # a model page still loading: its state is the picture
         print(f"  (still busy after {timeout_ms / 1000:.0f} s: {str(exc).splitlines()[0]})")
     widened = page.evaluate(WIDENED)
+    errors = page.get_by_test_id("stException").all_inner_texts()
     size = page.viewport_size or {"width": 1400, "height": 1000}
     height = min(int(page.evaluate(CONTENT_HEIGHT)), MAX_SHOT_HEIGHT)
     page.set_viewport_size({"width": size["width"], "height": height})
@@ -135,7 +147,7 @@ def shoot(page: Page, path: Path, timeout_ms: float = WAIT_MS) -> dict[str, int]
         page.screenshot(path=str(path), full_page=True, animations="disabled")
     finally:
         page.set_viewport_size(size)
-    return widened
+    return Shot(path.stem, path, widened, [e.splitlines()[0] for e in errors if e.strip()])
 
 
 def open_page(page: Page, url: str) -> None:
@@ -195,11 +207,26 @@ def save_scenario(page: Page, name: str) -> None:
 
 
 def share_link(page: Page, base: str, query: str) -> str:
+    """The share page with a new link on it (shown once, right after it is made)."""
     open_page(page, f"{base}/share?{query}")
     page.locator(".st-key-share_create button").click()
     code = page.locator(".st-key-share_link code")
     expect(code).to_contain_text("?share=", timeout=WAIT_MS)
+    wait_idle(page)
     return code.inner_text().strip()
+
+
+def open_workspace_link(page: Page, lang: str) -> None:
+    """The sidebar open (a phone starts with it closed) and the workspace link shown."""
+    sidebar = page.get_by_test_id("stSidebar")
+    box = sidebar.bounding_box()
+    if box is None or box["x"] + box["width"] <= 0:
+        page.get_by_test_id("stExpandSidebarButton").click()
+    heading = t("ws_heading", lang)
+    link = page.locator(".st-key-ws_link code")
+    if not link.is_visible():
+        sidebar.get_by_text(heading, exact=True).click()
+    expect(link).to_be_visible(timeout=WAIT_MS)
 
 
 def new_context(browser: Browser, lang: str) -> BrowserContext:
@@ -221,7 +248,7 @@ def shoot_lang(browser: Browser, args: argparse.Namespace, lang: str) -> list[Sh
         page.set_viewport_size({"width": width, "height": 1000})
         path = args.out / f"{name}-{lang}-{width}.png"
         print(f"{path.name}")
-        shots.append(Shot(name, path, shoot(page, path, timeout_ms)))
+        shots.append(shoot(page, path, timeout_ms))
 
     context = new_context(browser, lang)
     try:
@@ -235,16 +262,23 @@ def shoot_lang(browser: Browser, args: argparse.Namespace, lang: str) -> list[Sh
         query = f"ws={ws}&lang={lang}"
         keep_product_model(page, base, query, lang)
         fill_budget(page, base, query, lang)
-        share = share_link(page, base, query)
+        share = ""
         for width in args.widths:
             page.set_viewport_size({"width": width, "height": 1000})
-            for path in PAGES + MODEL_PAGES + LAST_PAGES:
+            for path in PAGES + MODEL_PAGES:
                 name = path or "overview"
                 if not wanted(name, args.pages):
                     continue
                 open_page(page, f"{base}/{path}?{query}")
                 timeout = MODEL_WAIT_MS if path in MODEL_PAGES else WAIT_MS
                 take(page, name, width, timeout)
+            # Both links in view: a new share link on the page, the workspace's in the sidebar.
+            share = share_link(page, base, query)
+            if wanted("share", args.pages):
+                take(page, "share", width)
+            if wanted("sidebar", args.pages):
+                open_workspace_link(page, lang)
+                take(page, "sidebar", width)
     finally:
         context.close()
     if wanted("share-view", args.pages):
@@ -266,7 +300,7 @@ def shoot_share_view(browser: Browser, args: argparse.Namespace, lang: str, link
                 name = f"share-view-{path or 'overview'}"
                 file = args.out / f"{name}-{lang}-{width}.png"
                 print(file.name)
-                shots.append(Shot(name, file, shoot(page, file)))
+                shots.append(shoot(page, file))
     finally:
         context.close()
     return shots
@@ -291,6 +325,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"{len(shots)} screenshots in {args.out}")
     for s in wide:
         print(f"widens the page: {s.path.name} {s.widened}")
+    for s in shots:
+        for error in s.errors:
+            print(f"error shown: {s.path.name}: {error}")
 
 
 if __name__ == "__main__":

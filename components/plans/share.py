@@ -53,8 +53,8 @@ def share_panel(lang: str) -> None:
     if new and new[0] == st.session_state[ID]:
         with st.container(key="share_link"):
             st.caption(t("share_new_link", lang))
-            # st.code carries the copy button.
-            st.code(share_url(new[2]), language=None)
+            # Wrapped: the whole link shows at every width; st.code carries a copy button.
+            st.code(share_url(new[2]), language=None, wrap_lines=True)
     _links(lang, owner)
 
 

@@ -127,7 +127,9 @@ def attn_heatmap(
             "autorange": "reversed",
         },
     )
-    fig.update_xaxes(tickangle=-45 if len(cols) > 12 else 0)
+    # Upright keys where they fit, slanted or standing where they would touch (on a
+    # phone six keys of the article's sentence ran into one another).
+    fig.update_xaxes(autotickangles=[0, -45, -90])
     return fig
 
 
@@ -262,7 +264,10 @@ def attn_formula(
         t("attn_fig_step5", lang, dims=dims),
     ]
     vectors = len(keys) + 1
-    heights = [max(1.0, vectors / 8), 1, 1, 1, 1.2]
+    # Steps 2-4 are bars per key, lying down: the keys read as rows, level with the
+    # first panel's, instead of slanted names that ran into the next panel's title.
+    per_key = max(1.0, len(keys) / 8)
+    heights = [max(1.0, vectors / 8), per_key, per_key, per_key, 1.2]
     fig = make_subplots(
         rows=5,
         cols=1,
@@ -270,6 +275,8 @@ def attn_formula(
         row_heights=heights,
         vertical_spacing=0.06,
     )
+    # Panel titles start at the left edge: centred, the long ones were cut on a phone.
+    fig.update_annotations(x=0, xanchor="left")
     # 1. q on top, then each key, first dims.
     matrix = np.vstack([f.q[:dims], f.k[:, :dims]])
     row_names = [f"q · {plain(query_label)}", *(f"k · {x}" for x in keys)]
@@ -305,28 +312,34 @@ def attn_formula(
     for row, values, colour, fmt in steps:
         fig.add_trace(
             go.Bar(
-                x=positions,
-                y=values,
+                x=values,
+                y=positions,
+                orientation="h",
                 marker_color=colour,
                 customdata=keys,
-                hovertemplate=f"%{{customdata}}: %{{y:{fmt}}}<extra></extra>",
+                hovertemplate=f"%{{customdata}}: %{{x:{fmt}}}<extra></extra>",
                 showlegend=False,
             ),
             row=row,
             col=1,
         )
-        fig.update_xaxes(
-            tickmode="array", tickvals=positions, ticktext=keys, row=row, col=1, tickangle=-45
+        fig.update_yaxes(
+            tickmode="array",
+            tickvals=positions,
+            ticktext=keys,
+            autorange="reversed",
+            row=row,
+            col=1,
         )
     fig.add_trace(
         go.Scatter(
-            x=positions,
-            y=f.model_row,
+            x=f.model_row,
+            y=positions,
             mode="markers",
             marker={"color": OUTLINE_COLOUR, "size": 7},
             name=plain(t("attn_fig_head_view", lang)),
             customdata=keys,
-            hovertemplate="%{customdata}: %{y:.4f}<extra></extra>",
+            hovertemplate="%{customdata}: %{x:.4f}<extra></extra>",
         ),
         row=4,
         col=1,
@@ -386,8 +399,10 @@ def attn_formula(
         col=1,
     )
     title = t("attn_formula_chart_title", lang, layer=f.layer, head=f.head, query=query_label)
+    # The formula on a line of its own: one line with both was cut at 480 px.
+    subtitle = t("attn_formula_chart_subtitle", lang)
     fig.update_layout(
-        title={"text": plain(title), "x": 0.01},
+        title={"text": plain(title), "x": 0.01, "subtitle": {"text": plain(subtitle)}},
         font={"family": FONT, "size": 12},
         template="plotly_white",
         barmode="relative",
