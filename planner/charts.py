@@ -254,9 +254,9 @@ def coverage_heatmap(
         )
     )
     fig.update_yaxes(autorange="reversed")
-    # Slanted where the columns are wide enough, upright where they are not (at 800 px
-    # and below slanted skill names ran into one another).
-    fig.update_xaxes(autotickangles=[-40, -90], side="bottom")
+    # Upright: slanted skill names ran into one another at 800 px and below (Plotly's
+    # automatic angle keeps a slant until the labels nearly touch).
+    fig.update_xaxes(tickangle=-90, side="bottom")
     # Frame the required-level row so it reads as the yardstick, not a member.
     fig.add_shape(
         type="rect",

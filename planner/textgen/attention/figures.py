@@ -12,7 +12,7 @@ import plotly.colors
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from planner.charts import FONT, plain
+from planner.charts import FONT, plain, wrap_label
 from planner.i18n import t
 from planner.textgen.attention.views import View
 from planner.textgen.attention.worked_formula import Formula
@@ -115,6 +115,9 @@ def attn_heatmap(
             "y": 1,
             "yanchor": "top",
             "pad": {"t": 12},
+            # The margin grows with the keys above the grid: slanted on a phone, they and
+            # the axis title ran into the note under the title.
+            "automargin": True,
         },
         font={"family": FONT, "size": 12},
         template="plotly_white",
@@ -271,12 +274,13 @@ def attn_formula(
     fig = make_subplots(
         rows=5,
         cols=1,
-        subplot_titles=[plain(x) for x in titles],
+        # On two lines where long: "4. softmax weights (dots: …)" was cut on a phone.
+        subplot_titles=[wrap_label(plain(x), 32) for x in titles],
         row_heights=heights,
         vertical_spacing=0.06,
     )
-    # Panel titles start at the left edge: centred, the long ones were cut on a phone.
-    fig.update_annotations(x=0, xanchor="left")
+    # Panel titles start at the plot's left edge: centred, they were cut on a phone.
+    fig.update_annotations(x=0, xanchor="left", align="left")
     # 1. q on top, then each key, first dims.
     matrix = np.vstack([f.q[:dims], f.k[:, :dims]])
     row_names = [f"q · {plain(query_label)}", *(f"k · {x}" for x in keys)]
@@ -407,7 +411,8 @@ def attn_formula(
         template="plotly_white",
         barmode="relative",
         height=int(300 + 170 * sum(heights)),
-        margin={"l": 10, "r": 10, "t": 70, "b": 10},
+        # Room for the title, its subtitle and the first panel's title, one under another.
+        margin={"l": 10, "r": 10, "t": 110, "b": 10},
         legend={"orientation": "h", "yanchor": "top", "y": -0.03, "x": 0},
     )
     return fig
