@@ -17,12 +17,16 @@ RESPONSIVE_CSS = (
     '[data-testid="stHorizontalBlock"] [data-testid="stColumn"] {min-width: min(100%, 9rem)}'
     '[class*="st-key-charts_"] [data-testid="stHorizontalBlock"] [data-testid="stColumn"] '
     "{min-width: min(100%, 26rem)}"
-    # Button and metric labels wrap onto a second line instead of ending in "…":
-    # "Load the sam…" and "Runway with the p…" were cut in narrow columns.
+    # Labels of buttons, metrics, page links and widgets wrap onto a second line
+    # instead of ending in "…": "Load the sam…" and "Runway with the p…" were cut in
+    # narrow columns.
     '[data-testid="stMain"] button [data-testid="stMarkdownContainer"],'
     ' [data-testid="stMain"] button [data-testid="stMarkdownContainer"] p,'
     ' [data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"],'
-    ' [data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"] p'
+    ' [data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"] p,'
+    ' [data-testid="stMain"] [data-testid="stWidgetLabel"] [data-testid="stMarkdownContainer"],'
+    ' [data-testid="stMain"] [data-testid="stWidgetLabel"] [data-testid="stMarkdownContainer"] p,'
+    ' [data-testid="stMain"] [data-testid="stPageLink-NavLink"] > span'
     " {white-space: normal; overflow: visible; text-overflow: clip}"
     # A segmented control's options wrap instead of hiding the last ones ("every month").
     '[data-testid="stButtonGroup"] div:has(> button) {flex-wrap: wrap}'

@@ -268,7 +268,9 @@ def coverage_heatmap(
         y1=0.5,
         line={"color": "#c62828", "width": 2},
     )
-    height = max(360, 140 + 28 * len(rows))
+    # The upright skill names take about 180 px under the grid: room for them on top of
+    # the rows, or on a phone the grid and its colour bar's numbers were squeezed together.
+    height = max(360, 140 + 28 * len(rows)) + 180
     return _layout(fig, t("chart_heatmap_title", lang, model=plain(model.label(lang))), height)
 
 

@@ -165,9 +165,9 @@ def expect_drawn(app: AppPage, ready: str, timeout_ms: float | None = None) -> N
 
 
 def expect_fits(app: AppPage, where: str) -> None:
-    assert app.page.evaluate(WIDENED) == [], where
-    assert app.page.evaluate(ELLIPSIS) == [], where
-    assert app.page.evaluate(CHART_TEXTS) == [], where
+    for check in (WIDENED, ELLIPSIS, CHART_TEXTS):
+        problems = app.page.evaluate(check)
+        assert problems == [], f"{where}: {problems}"
     app.expect_no_exception()
 
 

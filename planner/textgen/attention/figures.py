@@ -74,7 +74,8 @@ def attn_heatmap(
             zmin=0,
             zmax=1,
             colorscale="Blues",
-            colorbar={"title": {"text": plain(w)}, "thickness": 12},
+            # The colour bar's title beside it: above it, it sat on the "1" at its top.
+            colorbar={"title": {"text": plain(w), "side": "right"}, "thickness": 12},
             hovertemplate=(
                 f"{plain(q)}: %{{customdata[0]}}<br>{plain(k)}: %{{customdata[1]}}"
                 f"<br>{plain(w)}: %{{z:.4f}}<extra></extra>"
@@ -100,30 +101,28 @@ def attn_heatmap(
         )
     )
     title = t("attn_heatmap_title", lang, layer=layer, head=head)
+    # The title, then one short line each under it: on one line they ran past the
+    # chart's edge at 800 px and below.
+    notes = []
     if kv_heads and kv_heads < heads:
         group = ", ".join(str(h) for h in _heads_group(heads, kv_heads, head) if h != head)
-        title += " · " + t("attn_heatmap_gqa", lang, group=group)
-    note = t("attn_heatmap_note", lang)
+        notes.append(t("attn_heatmap_gqa", lang, group=group))
+    notes.append(t("attn_heatmap_note", lang))
     if view.sink_hidden:
-        note += " · " + t("attn_heatmap_sink_note", lang)
+        notes.append(t("attn_heatmap_sink_note", lang))
     side = 28 * max(len(rows), 6)
     fig.update_layout(
         title={
-            "text": f"{plain(title)}<br><sup>{plain(note)}</sup>",
+            "text": plain(title) + "".join(f"<br><sup>{plain(n)}</sup>" for n in notes),
             "x": 0.01,
-            "yref": "container",
-            "y": 1,
-            "yanchor": "top",
-            "pad": {"t": 12},
-            # The margin grows with the keys above the grid: slanted on a phone, they and
-            # the axis title ran into the note under the title.
-            "automargin": True,
         },
         font={"family": FONT, "size": 12},
         template="plotly_white",
         height=min(960, max(420, side + 220)),
-        margin={"l": 10, "r": 10, "t": 115, "b": 10},
-        xaxis={**_tokens_axis(cols), "title": plain(t("attn_axis_key", lang)), "side": "top"},
+        margin={"l": 10, "r": 10, "t": 50 + 18 * len(notes), "b": 10},
+        # The keys under the grid: above it, slanted on a phone, they and their axis
+        # title ran into the notes under the chart's title.
+        xaxis={**_tokens_axis(cols), "title": plain(t("attn_axis_key", lang)), "side": "bottom"},
         yaxis={
             **_tokens_axis(rows),
             "title": plain(t("attn_axis_query", lang)),
@@ -231,11 +230,12 @@ def attn_grid(
         clickmode="event+select",
         dragmode=False,
         hovermode="closest",
+        # Every other layer numbered: all 30 stood on one another at 800 px and below.
         xaxis={
             "title": plain(layer_word),
             "tickmode": "array",
-            "tickvals": centre_x,
-            "ticktext": [str(i) for i in range(layers)],
+            "tickvals": centre_x[::2],
+            "ticktext": [str(i) for i in range(0, layers, 2)],
             "showgrid": False,
             "zeroline": False,
         },
@@ -269,15 +269,15 @@ def attn_formula(
     vectors = len(keys) + 1
     # Steps 2-4 are bars per key, lying down: the keys read as rows, level with the
     # first panel's, instead of slanted names that ran into the next panel's title.
-    per_key = max(1.0, len(keys) / 8)
-    heights = [max(1.0, vectors / 8), per_key, per_key, per_key, 1.2]
+    per_key = max(1.0, len(keys) / 6)
+    heights = [max(1.0, vectors / 6), per_key, per_key, per_key, 1.2]
     fig = make_subplots(
         rows=5,
         cols=1,
         # On two lines where long: "4. softmax weights (dots: …)" was cut on a phone.
         subplot_titles=[wrap_label(plain(x), 32) for x in titles],
         row_heights=heights,
-        vertical_spacing=0.06,
+        vertical_spacing=0.1,
     )
     # Panel titles start at the plot's left edge: centred, they were cut on a phone.
     fig.update_annotations(x=0, xanchor="left", align="left")
@@ -406,13 +406,21 @@ def attn_formula(
     # The formula on a line of its own: one line with both was cut at 480 px.
     subtitle = t("attn_formula_chart_subtitle", lang)
     fig.update_layout(
-        title={"text": plain(title), "x": 0.01, "subtitle": {"text": plain(subtitle)}},
+        title={
+            "text": plain(title),
+            "subtitle": {"text": plain(subtitle)},
+            "x": 0.01,
+            "yref": "container",
+            "y": 1,
+            "yanchor": "top",
+            "pad": {"t": 12},
+        },
         font={"family": FONT, "size": 12},
         template="plotly_white",
         barmode="relative",
         height=int(300 + 170 * sum(heights)),
         # Room for the title, its subtitle and the first panel's title, one under another.
-        margin={"l": 10, "r": 10, "t": 110, "b": 10},
+        margin={"l": 10, "r": 10, "t": 130, "b": 10},
         legend={"orientation": "h", "yanchor": "top", "y": -0.03, "x": 0},
     )
     return fig
