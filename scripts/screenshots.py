@@ -74,14 +74,15 @@ WIDENED = """() => {
     main: main ? main.scrollWidth - main.clientWidth : 0,
   };
 }"""
-# The expander around an element has finished opening: its height is the same in two
-# animation frames running (the polls run once a frame).
+# The expander around an element has finished opening: open, and its height the same
+# in three polls in a row (a poll every 100 ms, longer than a frame of its animation).
 SETTLED = """(selector) => {
-  const box = document.querySelector(selector).closest('details') || document.body;
+  const box = document.querySelector(selector).closest('details');
+  if (!box || !box.open) return false;
   const height = box.getBoundingClientRect().height;
-  const settled = window.__lastHeight === height;
+  window.__stable = window.__lastHeight === height ? (window.__stable || 0) + 1 : 0;
   window.__lastHeight = height;
-  return settled;
+  return window.__stable >= 3;
 }"""
 # Streamlit scrolls inside its main section, so a full-page shot would stop at the
 # viewport: the viewport grows to the content instead (the sidebar's only when it is
@@ -236,7 +237,7 @@ def open_workspace_link(page: Page, lang: str) -> None:
     if not link.is_visible():
         sidebar.get_by_text(heading, exact=True).click()
     expect(link).to_be_visible(timeout=WAIT_MS)
-    page.wait_for_function(SETTLED, arg=".st-key-ws_link", timeout=WAIT_MS)
+    page.wait_for_function(SETTLED, arg=".st-key-ws_link", polling=100, timeout=WAIT_MS)
 
 
 def new_context(browser: Browser, lang: str) -> BrowserContext:

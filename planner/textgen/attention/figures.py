@@ -27,6 +27,9 @@ BLUES = plotly.colors.sequential.Blues
 _GAP, _MASKED, _LOW = 0, 1, 2
 _LEVELS = 255 - _LOW
 GRID_GAP = 2  # cells between thumbnails
+# Room on top for the formula figure's title, its subtitle and the first panel's
+# title, one under another.
+FORMULA_MARGIN = {"l": 10, "r": 10, "t": 130, "b": 10}
 
 
 def _tokens_axis(labels: list[str]) -> dict:
@@ -271,13 +274,17 @@ def attn_formula(
     # first panel's, instead of slanted names that ran into the next panel's title.
     per_key = max(1.0, len(keys) / 6)
     heights = [max(1.0, vectors / 6), per_key, per_key, per_key, 1.2]
+    height = int(300 + 170 * sum(heights))
+    # About 80 px between panels, whatever the figure's height: the axis numbers of one
+    # panel and the (two-line) title of the next.
+    spacing = 80 / (height - FORMULA_MARGIN["t"] - FORMULA_MARGIN["b"])
     fig = make_subplots(
         rows=5,
         cols=1,
         # On two lines where long: "4. softmax weights (dots: …)" was cut on a phone.
         subplot_titles=[wrap_label(plain(x), 32) for x in titles],
         row_heights=heights,
-        vertical_spacing=0.1,
+        vertical_spacing=spacing,
     )
     # Panel titles start at the plot's left edge: centred, they were cut on a phone.
     fig.update_annotations(x=0, xanchor="left", align="left")
@@ -418,9 +425,8 @@ def attn_formula(
         font={"family": FONT, "size": 12},
         template="plotly_white",
         barmode="relative",
-        height=int(300 + 170 * sum(heights)),
-        # Room for the title, its subtitle and the first panel's title, one under another.
-        margin={"l": 10, "r": 10, "t": 130, "b": 10},
+        height=height,
+        margin=FORMULA_MARGIN,
         legend={"orientation": "h", "yanchor": "top", "y": -0.03, "x": 0},
     )
     return fig
