@@ -68,7 +68,7 @@ if steps:
     )
     # The same labels and number format as the chart's points. A static table wraps
     # its cells: the "Why" sentences were cut in a scrolling data frame.
-    st.table(
+    st.container(key="hiring_table").table(
         [
             {
                 ctx.t("col_role"): charts.hire_label(s, i, catalog.roles, ctx.lang),

@@ -1,13 +1,12 @@
 """Business model: pick one, see what it requires, compare the team's fit for each."""
 
-import pandas as pd
 import streamlit as st
 
 from components.custom_model import custom_model_editor
 from components.plans import update_plan
 from components.state import is_read_only, page_setup
 from components.team_actions import start_actions
-from components.ui import md, show_chart
+from components.ui import md, show_chart, static_table
 from planner import charts
 from planner.numbers import percent
 
@@ -47,8 +46,9 @@ rows = [
     }
     for skill_id, req in model.requirements.items()
 ]
-# Tall enough for every requirement: a founder reads the profile whole.
-st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", height=36 * (len(rows) + 1) + 4)
+# Static: a founder reads the profile whole, every row and column at every width (a
+# data frame hid the depth and weight columns on a phone). Labels stay inert text.
+static_table(rows, user_text={ctx.t("col_area"), ctx.t("col_skill")})
 st.caption(ctx.t("model_requirements_help"))
 
 if len(ctx.plan.team) == 0:

@@ -5,7 +5,7 @@ import streamlit as st
 from components.plans.access import download_click, guarded
 from components.state import page_setup
 from components.team_actions import start_actions
-from components.ui import show_chart
+from components.ui import show_chart, static_table
 from planner import charts
 from planner.files import safe_filename
 from planner.numbers import percent
@@ -38,20 +38,20 @@ show_chart(charts.pipeline_diagram(pipeline, ctx.lang), "pipeline_diagram", ctx)
 legend = ctx.t("pipeline_legend", red=percent(RED), green=percent(GREEN))
 st.container(key="pipeline_legend").caption(legend)
 
-st.dataframe(
-    [
-        {
-            ctx.t("col_stage"): s.label,
-            ctx.t("col_coverage"): percent(s.coverage),
-            ctx.t("col_resilience"): percent(s.resilience),
-            ctx.t("col_status"): ctx.t(STATUS_TEXT[s.status]),
-            ctx.t("col_people"): ", ".join(s.people),
-        }
-        for s in pipeline.stages.values()
-    ],
-    hide_index=True,
-    width="stretch",
-)
+# Static, so "Who covers it" wraps: a data frame cut the team's names off at 1400 px.
+# Member names are user text: md keeps them inert in the table's Markdown.
+rows = [
+    {
+        ctx.t("col_stage"): s.label,
+        ctx.t("col_coverage"): percent(s.coverage),
+        ctx.t("col_resilience"): percent(s.resilience),
+        ctx.t("col_status"): ctx.t(STATUS_TEXT[s.status]),
+        ctx.t("col_people"): ", ".join(s.people),
+    }
+    for s in pipeline.stages.values()
+]
+with st.container(key="pipeline_table"):
+    static_table(rows, user_text={ctx.t("col_people")})
 
 st.subheader(ctx.t("pipeline_mermaid_title"))
 mermaid = to_mermaid(pipeline, ctx.lang)

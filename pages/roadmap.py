@@ -35,5 +35,6 @@ actions_editor(ctx, section)
 add_action(ctx, section)
 compare_table(ctx, section)
 st.subheader(ctx.t("roadmap_closes_title"))
-st.dataframe(section.closes, hide_index=True, width="stretch")
+# Every skill in view: at the default height (ten rows) the last ones hid under a scroll.
+st.dataframe(section.closes, hide_index=True, width="stretch", height="content")
 st.caption(section.defaults)

@@ -236,6 +236,7 @@ def compute_section(ctx: Ctx, summary: BudgetSummary) -> None:
     rows = compute_rows(estimate, inputs, v.market, ctx.lang)
     with st.container(key="compute_result"):
         if rows:
-            st.dataframe(rows, hide_index=True, width="stretch")
+            # Every row in view: at the default height the last one hid under a scroll.
+            st.dataframe(rows, hide_index=True, width="stretch", height="content")
         else:
             st.info(ctx.t("budget_compute_none"))

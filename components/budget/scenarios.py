@@ -8,7 +8,7 @@ import streamlit as st
 from components.budget.fields import View, apply, show_error, view
 from components.budget.hires import reset_hires_editor
 from components.state import Ctx, is_read_only
-from components.ui import md, show_chart
+from components.ui import md, show_chart, static_table
 from planner import budget
 from planner.budget.charts import scenario_compare, scenario_rows
 from planner.domain import MAX_SCENARIOS, Finances
@@ -78,18 +78,21 @@ def scenario_section(ctx: Ctx) -> None:
         return
     if not is_read_only():
         for i, s in enumerate(scenarios):
-            cols = st.columns([4, 1, 1], vertical_alignment="center")
+            # The two buttons share one column: in a column each, below ~1000 px each
+            # column wrapped onto a line of its own and "Delete" fell under "Use".
+            cols = st.columns([3, 2], vertical_alignment="center")
             cols[0].markdown(
                 f"**{md(s.name)}** · " + ctx.t("budget_scenario_hires", count=len(s.hires))
             )
-            cols[1].button(
+            buttons = cols[1].container(horizontal=True, horizontal_alignment="right")
+            buttons.button(
                 ctx.t("budget_scenario_apply"),
                 key=f"scenario_apply_{i}",
                 on_click=_apply,
                 args=(s.name, v.market, v.model_id),
                 type="tertiary",
             )
-            cols[2].button(
+            buttons.button(
                 ctx.t("budget_scenario_delete"),
                 key=f"scenario_delete_{i}",
                 on_click=_delete,
@@ -99,4 +102,6 @@ def scenario_section(ctx: Ctx) -> None:
     outlooks = budget.compare_scenarios(ctx.plan, ctx.catalog, ctx.model, ctx.lang)
     show_chart(scenario_compare(outlooks, v.market, ctx.lang), "scenario_compare", ctx)
     with st.container(key="scenario_table"):
-        st.dataframe(scenario_rows(outlooks, v.market, ctx.lang), hide_index=True, width="stretch")
+        # Static: seven columns cut "Burn in month 12" off a data frame at 800 px.
+        rows = scenario_rows(outlooks, v.market, ctx.lang)
+        static_table(rows, user_text={ctx.t("budget_col_scenario")})

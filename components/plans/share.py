@@ -56,8 +56,8 @@ def share_panel(ctx: Ctx) -> None:
     if new and new[0] == ctx.ref.id:
         with st.container(key="share_link"):
             st.caption(t("share_new_link", lang))
-            # st.code carries the copy button.
-            st.code(share_url(new[2]), language=None)
+            # Wrapped: the whole link shows at every width; st.code carries a copy button.
+            st.code(share_url(new[2]), language=None, wrap_lines=True)
     if not unsaved:
         _links(lang, ctx.ref.id, owner)
 

@@ -8,7 +8,7 @@ from datetime import date
 import streamlit as st
 
 from components.state import Ctx, catalog
-from components.ui import show_chart
+from components.ui import show_chart, static_table
 from planner.domain import Plan, plan_to_json
 from planner.i18n import t
 from planner.roadmap.charts import MODE_KEYS, month_text
@@ -74,7 +74,8 @@ def roadmap_figure(ctx: Ctx, section: RoadmapSection) -> None:
 def compare_table(ctx: Ctx, section: RoadmapSection) -> None:
     st.subheader(ctx.t("roadmap_compare_title"))
     with st.container(key="roadmap_compare"):
-        st.dataframe(section.compare, hide_index=True, width="stretch")
+        # Static: seven columns cut the runway off a data frame at 1400 px.
+        static_table(section.compare)
         st.caption(section.note)
 
 
@@ -89,7 +90,10 @@ def succession_table(ctx: Ctx) -> None:
     with st.container(key="succession_table"):
         st.markdown(f"**{ctx.t('succession_title')}**", help=ctx.t("succession_help"))
         if rows:
-            st.dataframe(rows, hide_index=True, width="stretch")
+            # Static: in a half column a data frame cut "Level → target" and the
+            # readiness column off, even at 1400 px.
+            names = ("roadmap_col_skill", "roadmap_col_rests_on", "roadmap_col_successor")
+            static_table(rows, user_text={ctx.t(k) for k in names})
         else:
             st.caption(ctx.t("succession_none"))
 

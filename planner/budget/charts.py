@@ -27,7 +27,7 @@ from planner.budget import (
     summarize,
 )
 from planner.catalog import Catalog
-from planner.charts import FONT, TARGET_COLOUR, TEAM_COLOUR, plain
+from planner.charts import FONT, TARGET_COLOUR, TEAM_COLOUR, plain, wrap_label
 from planner.domain import BusinessModel, ComputeInputs, Plan
 from planner.i18n import t
 from planner.numbers import months, people, percent
@@ -199,23 +199,31 @@ def scenario_compare(outlooks: list[Outlook], market: str, lang: str) -> go.Figu
             hovertemplate="%{x}: %{text}<extra></extra>",
         ),
     ]
-    # Three panels side by side, laid out by hand (make_subplots costs a rerun dearly).
-    domains = ((0.0, 0.30), (0.36, 0.64), (0.70, 1.0))
+    # Three panels stacked, laid out by hand (make_subplots costs a rerun dearly). Side
+    # by side their titles, ticks and bar labels ran into one another below ~1000 px.
     titles = (
         t("budget_cmp_scores", lang),
         t("budget_cmp_runway", lang),
         t("budget_cmp_burn12", lang),
     )
+    domains = ((0.74, 1.0), (0.37, 0.63), (0.0, 0.26))
+    names_axis = {
+        "tickmode": "array",
+        "tickvals": names,
+        "ticktext": [wrap_label(n, 20) for n in names],
+        "automargin": True,
+    }
     layout = _layout(
         t("budget_cmp_title", lang),
-        420,
+        640,
         barmode="group",
-        xaxis={"domain": domains[0], "anchor": "y"},
-        xaxis2={"domain": domains[1], "anchor": "y2"},
-        xaxis3={"domain": domains[2], "anchor": "y3"},
-        yaxis={"anchor": "x", "range": [0, 1.05], "tickformat": ".0%"},
-        yaxis2={"anchor": "x2", "rangemode": "tozero"},
+        xaxis={**names_axis, "anchor": "y"},
+        xaxis2={**names_axis, "anchor": "y2", "matches": "x"},
+        xaxis3={**names_axis, "anchor": "y3", "matches": "x"},
+        yaxis={"domain": domains[0], "anchor": "x", "range": [0, 1.05], "tickformat": ".0%"},
+        yaxis2={"domain": domains[1], "anchor": "x2", "rangemode": "tozero"},
         yaxis3={
+            "domain": domains[2],
             "anchor": "x3",
             "rangemode": "tozero",
             "tickprefix": CURRENCY_SYMBOL[market],
@@ -224,19 +232,22 @@ def scenario_compare(outlooks: list[Outlook], market: str, lang: str) -> go.Figu
         annotations=[
             {
                 "text": plain(text),
-                "x": (lo + hi) / 2,
-                "y": 1.0,
+                "x": 0,
+                "y": hi,
                 "xref": "paper",
                 "yref": "paper",
-                "xanchor": "center",
+                "xanchor": "left",
                 "yanchor": "bottom",
                 "showarrow": False,
                 "font": {"size": 14},
             }
-            for text, (lo, hi) in zip(titles, domains, strict=True)
+            for text, (_, hi) in zip(titles, domains, strict=True)
         ],
     )
-    layout["legend"] = {**layout["legend"], "yanchor": "bottom", "y": 1.08}
+    # Fit and resilience colours, named at the top right, level with the first panel's title.
+    layout["legend"] = {**layout["legend"], "yanchor": "bottom", "y": 1.0, "xanchor": "right"}
+    layout["legend"]["x"] = 1
+    layout["margin"] = {**layout["margin"], "t": 90}
     return go.Figure({"data": traces, "layout": layout})
 
 

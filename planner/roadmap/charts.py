@@ -139,8 +139,9 @@ def roadmap_chart(result: RoadmapResult, catalog: Catalog, lang: str) -> go.Figu
         "roadmap_chart_title",
         lang,
         mode=t(MODE_KEYS[result.mode], lang) if not result.chosen else t("roadmap_yours", lang),
-        ready=month_text(result, result.ready_month, lang),
     )
+    # The month the team is ready goes in a subtitle: one line with both was cut at 800 px.
+    subtitle = t("roadmap_chart_subtitle", lang, ready=month_text(result, result.ready_month, lang))
     layout = _layout(
         title,
         460,
@@ -160,6 +161,7 @@ def roadmap_chart(result: RoadmapResult, catalog: Catalog, lang: str) -> go.Figu
         },
     )
     layout["margin"] = {**layout["margin"], "r": 70}
+    layout["title"]["subtitle"] = {"text": plain(subtitle)}
     return go.Figure({"data": traces, "layout": layout})
 
 

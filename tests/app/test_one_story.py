@@ -68,7 +68,9 @@ def shown_texts(at: AppTest) -> list[str]:
         texts += [str(e.value) for e in at.get(kind)]
     for metric in at.metric:
         texts += [metric.label, str(metric.value), str(metric.delta or "")]
-    for frame in [*at.dataframe, *at.get("arrow_data_frame")]:
+    # Data frames, and the static tables that wrap their cells (hiring plan, pipeline,
+    # succession, scenarios, the planners side by side).
+    for frame in [*at.dataframe, *at.get("arrow_data_frame"), *at.table]:
         texts.append(frame.value.to_string())
     for chart in at.get("plotly_chart"):
         spec = json.loads(chart.proto.spec)

@@ -211,7 +211,7 @@ def test_two_scenarios_saved_and_compared_a_fifth_refused(sample_plan):
     assert [s.name for s in finances(at).scenarios] == ["Lean", "Aggressive"]
     spec = chart_spec(at, "scenario_compare")
     assert spec["layout"]["title"]["text"] == "Scenarios side by side"
-    table = at.get_by_key("scenario_table").dataframe[0].value
+    table = at.get_by_key("scenario_table").table[0].value
     assert list(table["Scenario"]) == ["Lean", "Aggressive"]
     lean, aggressive = (float(x) for x in table["Runway (months)"])
     assert lean > aggressive
@@ -233,7 +233,7 @@ def test_scenario_compare_in_chinese(sample_plan):
     fin = budget.save_scenario(fin, "精简", "platform", "cn")
     at = budget_page("zh", sample_plan.model_copy(update={"finances": fin}))
     assert chart_spec(at, "scenario_compare")["layout"]["title"]["text"] == "情景对比"
-    table = at.get_by_key("scenario_table").dataframe[0].value
+    table = at.get_by_key("scenario_table").table[0].value
     assert list(table["情景"]) == ["精简"] and table["第 12 个月消耗"][0].startswith("¥")
 
 

@@ -36,7 +36,7 @@ def test_the_page_shows_chart_actions_and_the_three_modes(lang, title, compare):
     assert at.title[0].value.startswith(title)
     assert len(fit_line(at)) == 25  # months 0..24
     assert len(at.data_editor(key="roadmap_actions").value) > 0
-    modes = at.get_by_key("roadmap_compare").dataframe[0].value
+    modes = at.get_by_key("roadmap_compare").table[0].value
     assert len(modes) == 3 and compare in set(modes.iloc[:, 0])
     note = at.get_by_key("roadmap_compare").caption[0].value
     assert ("Mixed against hire-only" if lang == "en" else "混合对比只招聘") in note
@@ -146,7 +146,7 @@ def test_the_coverage_page_names_successors_beside_the_bus_factor(lang, title):
     no_exception(at)
     table = at.get_by_key("succession_table")
     assert title in table.markdown[0].value
-    rows = table.dataframe[0].value
+    rows = table.table[0].value
     assert len(rows) > 0 and "Eva Müller" in set(rows.iloc[:, 2])
 
 

@@ -208,7 +208,7 @@ def test_coverage_page_shows_every_chart_and_the_hiring_plan():
     resilience = at.get_by_key("resilience")
     assert resilience is not None
     assert next(m for m in at.metric if m.label == "Resilience").value == "41%"
-    plan = at.table[0].value
+    plan = at.get_by_key("hiring_table").table[0].value
     assert plan.iloc[0]["Role"] == "1. Developer advocate"
     assert "covers Developer relations" in plan.iloc[0]["Why"]
     # The chart's points carry the table's numbers, in the same format.

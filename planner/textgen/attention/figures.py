@@ -12,7 +12,7 @@ import plotly.colors
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from planner.charts import FONT, plain
+from planner.charts import FONT, plain, wrap_label
 from planner.i18n import t
 from planner.textgen.attention.views import View
 from planner.textgen.attention.worked_formula import Formula
@@ -27,6 +27,9 @@ BLUES = plotly.colors.sequential.Blues
 _GAP, _MASKED, _LOW = 0, 1, 2
 _LEVELS = 255 - _LOW
 GRID_GAP = 2  # cells between thumbnails
+# Room on top for the formula figure's title, its subtitle and the first panel's
+# title, one under another.
+FORMULA_MARGIN = {"l": 10, "r": 10, "t": 130, "b": 10}
 
 
 def _tokens_axis(labels: list[str]) -> dict:
@@ -74,7 +77,8 @@ def attn_heatmap(
             zmin=0,
             zmax=1,
             colorscale="Blues",
-            colorbar={"title": {"text": plain(w)}, "thickness": 12},
+            # The colour bar's title beside it: above it, it sat on the "1" at its top.
+            colorbar={"title": {"text": plain(w), "side": "right"}, "thickness": 12},
             hovertemplate=(
                 f"{plain(q)}: %{{customdata[0]}}<br>{plain(k)}: %{{customdata[1]}}"
                 f"<br>{plain(w)}: %{{z:.4f}}<extra></extra>"
@@ -100,34 +104,37 @@ def attn_heatmap(
         )
     )
     title = t("attn_heatmap_title", lang, layer=layer, head=head)
+    # The title, then one short line each under it: on one line they ran past the
+    # chart's edge at 800 px and below.
+    notes = []
     if kv_heads and kv_heads < heads:
         group = ", ".join(str(h) for h in _heads_group(heads, kv_heads, head) if h != head)
-        title += " · " + t("attn_heatmap_gqa", lang, group=group)
-    note = t("attn_heatmap_note", lang)
+        notes.append(t("attn_heatmap_gqa", lang, group=group))
+    notes.append(t("attn_heatmap_note", lang))
     if view.sink_hidden:
-        note += " · " + t("attn_heatmap_sink_note", lang)
+        notes.append(t("attn_heatmap_sink_note", lang))
     side = 28 * max(len(rows), 6)
     fig.update_layout(
         title={
-            "text": f"{plain(title)}<br><sup>{plain(note)}</sup>",
+            "text": plain(title) + "".join(f"<br><sup>{plain(n)}</sup>" for n in notes),
             "x": 0.01,
-            "yref": "container",
-            "y": 1,
-            "yanchor": "top",
-            "pad": {"t": 12},
         },
         font={"family": FONT, "size": 12},
         template="plotly_white",
         height=min(960, max(420, side + 220)),
-        margin={"l": 10, "r": 10, "t": 115, "b": 10},
-        xaxis={**_tokens_axis(cols), "title": plain(t("attn_axis_key", lang)), "side": "top"},
+        margin={"l": 10, "r": 10, "t": 50 + 18 * len(notes), "b": 10},
+        # The keys under the grid: above it, slanted on a phone, they and their axis
+        # title ran into the notes under the chart's title.
+        xaxis={**_tokens_axis(cols), "title": plain(t("attn_axis_key", lang)), "side": "bottom"},
         yaxis={
             **_tokens_axis(rows),
             "title": plain(t("attn_axis_query", lang)),
             "autorange": "reversed",
         },
     )
-    fig.update_xaxes(tickangle=-45 if len(cols) > 12 else 0)
+    # Upright keys where they fit, slanted or standing where they would touch (on a
+    # phone six keys of the article's sentence ran into one another).
+    fig.update_xaxes(autotickangles=[0, -45, -90])
     return fig
 
 
@@ -226,11 +233,12 @@ def attn_grid(
         clickmode="event+select",
         dragmode=False,
         hovermode="closest",
+        # Every other layer numbered: all 30 stood on one another at 800 px and below.
         xaxis={
             "title": plain(layer_word),
             "tickmode": "array",
-            "tickvals": centre_x,
-            "ticktext": [str(i) for i in range(layers)],
+            "tickvals": centre_x[::2],
+            "ticktext": [str(i) for i in range(0, layers, 2)],
             "showgrid": False,
             "zeroline": False,
         },
@@ -262,14 +270,24 @@ def attn_formula(
         t("attn_fig_step5", lang, dims=dims),
     ]
     vectors = len(keys) + 1
-    heights = [max(1.0, vectors / 8), 1, 1, 1, 1.2]
+    # Steps 2-4 are bars per key, lying down: the keys read as rows, level with the
+    # first panel's, instead of slanted names that ran into the next panel's title.
+    per_key = max(1.0, len(keys) / 6)
+    heights = [max(1.0, vectors / 6), per_key, per_key, per_key, 1.2]
+    height = int(300 + 170 * sum(heights))
+    # About 80 px between panels, whatever the figure's height: the axis numbers of one
+    # panel and the (two-line) title of the next.
+    spacing = 80 / (height - FORMULA_MARGIN["t"] - FORMULA_MARGIN["b"])
     fig = make_subplots(
         rows=5,
         cols=1,
-        subplot_titles=[plain(x) for x in titles],
+        # On two lines where long: "4. softmax weights (dots: …)" was cut on a phone.
+        subplot_titles=[wrap_label(plain(x), 32) for x in titles],
         row_heights=heights,
-        vertical_spacing=0.06,
+        vertical_spacing=spacing,
     )
+    # Panel titles start at the plot's left edge: centred, they were cut on a phone.
+    fig.update_annotations(x=0, xanchor="left", align="left")
     # 1. q on top, then each key, first dims.
     matrix = np.vstack([f.q[:dims], f.k[:, :dims]])
     row_names = [f"q · {plain(query_label)}", *(f"k · {x}" for x in keys)]
@@ -305,28 +323,34 @@ def attn_formula(
     for row, values, colour, fmt in steps:
         fig.add_trace(
             go.Bar(
-                x=positions,
-                y=values,
+                x=values,
+                y=positions,
+                orientation="h",
                 marker_color=colour,
                 customdata=keys,
-                hovertemplate=f"%{{customdata}}: %{{y:{fmt}}}<extra></extra>",
+                hovertemplate=f"%{{customdata}}: %{{x:{fmt}}}<extra></extra>",
                 showlegend=False,
             ),
             row=row,
             col=1,
         )
-        fig.update_xaxes(
-            tickmode="array", tickvals=positions, ticktext=keys, row=row, col=1, tickangle=-45
+        fig.update_yaxes(
+            tickmode="array",
+            tickvals=positions,
+            ticktext=keys,
+            autorange="reversed",
+            row=row,
+            col=1,
         )
     fig.add_trace(
         go.Scatter(
-            x=positions,
-            y=f.model_row,
+            x=f.model_row,
+            y=positions,
             mode="markers",
             marker={"color": OUTLINE_COLOUR, "size": 7},
             name=plain(t("attn_fig_head_view", lang)),
             customdata=keys,
-            hovertemplate="%{customdata}: %{y:.4f}<extra></extra>",
+            hovertemplate="%{customdata}: %{x:.4f}<extra></extra>",
         ),
         row=4,
         col=1,
@@ -386,13 +410,23 @@ def attn_formula(
         col=1,
     )
     title = t("attn_formula_chart_title", lang, layer=f.layer, head=f.head, query=query_label)
+    # The formula on a line of its own: one line with both was cut at 480 px.
+    subtitle = t("attn_formula_chart_subtitle", lang)
     fig.update_layout(
-        title={"text": plain(title), "x": 0.01},
+        title={
+            "text": plain(title),
+            "subtitle": {"text": plain(subtitle)},
+            "x": 0.01,
+            "yref": "container",
+            "y": 1,
+            "yanchor": "top",
+            "pad": {"t": 12},
+        },
         font={"family": FONT, "size": 12},
         template="plotly_white",
         barmode="relative",
-        height=int(300 + 170 * sum(heights)),
-        margin={"l": 10, "r": 10, "t": 70, "b": 10},
+        height=height,
+        margin=FORMULA_MARGIN,
         legend={"orientation": "h", "yanchor": "top", "y": -0.03, "x": 0},
     )
     return fig
