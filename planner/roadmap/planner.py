@@ -187,7 +187,13 @@ class Search:
             spent += payroll[k] + courses[k]
             if spent > 0 and self.balances[k] - spent < self.floor[k] - 1e-6:
                 return False
-        return True
+        if not self.world.cash_limited:
+            return True
+        # The quick sum above passed; spending is not always additive (an action
+        # changes what others cost: a trainee's course, the revenue that follows fit),
+        # so the plan with the action must itself stay above the floor every month.
+        balances = end_balances(self.world, resolve_in(self.world, [*self.accepted, action]))
+        return all(b >= f - 1e-6 for b, f in zip(balances, self.floor, strict=True))
 
     def earliest(self, candidate: Candidate) -> RoadmapAction | None:
         """The candidate in the first month it can start and the cash allows."""

@@ -339,6 +339,23 @@ def test_modes_keep_to_their_kind_and_the_cash_above_the_reserve(catalog, team, 
             assert month.cash_end >= lowest - 1e-6
 
 
+def test_the_mixed_plan_keeps_the_reserve_where_spending_is_not_additive(catalog):
+    """Found by the property above (make check, 2026-12-03): each action fitted the
+    cash alone, but together the mixed plan's last month fell 1,378 below the floor."""
+    team = Team(
+        members=(
+            Member(name="m0", fte=1.0, skills={"product.mlops": 1}),
+            Member(name="m1", fte=0.5),
+            Member(name="m2", fte=1.0),
+            Member(name="m3", fte=1.0),
+        )
+    )
+    world = world_of(catalog, team, 18, cash=3e6, burn=30_000)
+    result = roadmap(world, "mixed", plan_roadmap(world, "mixed").actions)
+    for month, lowest in zip(result.months, cash_floor(world), strict=True):
+        assert month.cash_end >= lowest - 1e-6
+
+
 @PLANNER
 @given(team=teams)
 def test_the_incremental_search_scores_like_analyze_from_scratch(catalog, team):
