@@ -275,9 +275,9 @@ def attn_formula(
     per_key = max(1.0, len(keys) / 6)
     heights = [max(1.0, vectors / 6), per_key, per_key, per_key, 1.2]
     height = int(300 + 170 * sum(heights))
-    # About 80 px between panels, whatever the figure's height: the axis numbers of one
+    # About 110 px between panels, whatever the figure's height: the axis numbers of one
     # panel and the (two-line) title of the next.
-    spacing = 80 / (height - FORMULA_MARGIN["t"] - FORMULA_MARGIN["b"])
+    spacing = 110 / (height - FORMULA_MARGIN["t"] - FORMULA_MARGIN["b"])
     fig = make_subplots(
         rows=5,
         cols=1,
