@@ -9,7 +9,7 @@ from components.provenance import stale_days, today
 from components.roadmap import succession_table
 from components.state import page_setup
 from components.team_actions import start_actions
-from components.ui import md, show_chart
+from components.ui import md, show_chart, static_table
 from components.whatif import risk_panel, what_if
 from planner import charts
 from planner.numbers import people, percent
@@ -68,18 +68,20 @@ if steps:
     )
     # The same labels and number format as the chart's points. A static table wraps
     # its cells: the "Why" sentences were cut in a scrolling data frame.
-    st.container(key="hiring_table").table(
-        [
-            {
-                ctx.t("col_role"): charts.hire_label(s, i, catalog.roles, ctx.lang),
-                ctx.t("col_fit_after"): percent(s.fit_after, 1),
-                ctx.t("col_resilience_after"): percent(s.resilience_after, 1),
-                ctx.t("col_why"): explain_step(s, catalog, ctx.lang),
-            }
-            for i, s in enumerate(steps, start=1)
-        ],
-        hide_index=True,
-    )
+    # The "Why" names members (user text): kept inert, as in every static table.
+    with st.container(key="hiring_table"):
+        static_table(
+            [
+                {
+                    ctx.t("col_role"): charts.hire_label(s, i, catalog.roles, ctx.lang),
+                    ctx.t("col_fit_after"): percent(s.fit_after, 1),
+                    ctx.t("col_resilience_after"): percent(s.resilience_after, 1),
+                    ctx.t("col_why"): explain_step(s, catalog, ctx.lang),
+                }
+                for i, s in enumerate(steps, start=1)
+            ],
+            user_text={ctx.t("col_why")},
+        )
 else:
     st.success(ctx.t("hiring_none"))
 if left_over := ctx.analysis.left_over:
