@@ -53,8 +53,7 @@ def remember(token: str | None) -> None:
         raise ValueError("only a workspace token is ever written to a cookie")
     if token == remembered():
         return
-    with st.container(key="ws_memory"):
-        st.html(_cookie_script(token), unsafe_allow_javascript=True)
+    st.html(_cookie_script(token), unsafe_allow_javascript=True)
 
 
 def _cookie_script(token: str | None) -> str:

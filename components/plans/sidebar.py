@@ -75,7 +75,10 @@ def _plan_controls(lang: str) -> None:
     owner = owner_id()
     if ref.id and owner is None:
         return
-    show_flash(lang)
+    # Always drawn: a message shown once must not shift the controls below it (the
+    # browser would draw an open expander again, closed).
+    with st.container(key="plan_messages"):
+        show_flash(lang)
     conflict = st.session_state.get(CONFLICT)
     if conflict:
         _conflict(lang, conflict)

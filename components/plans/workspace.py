@@ -97,10 +97,14 @@ def remember_workspace() -> None:
     """Every run (private mode): the browser holds this session's workspace link;
     a remembered one found dead is forgotten."""
     token = plan_ref().workspace
-    if token is not None:
-        remember(token)
-    elif remembered() is not None and remembered() == st.session_state.get(DEAD_COOKIE):
-        remember(None)
+    # Drawn on every run, written to or not: an element that appeared only at a first
+    # change would shift the sidebar below it, and the browser would draw its open
+    # expanders (rename, history) again, closed.
+    with st.container(key="ws_memory"):
+        if token is not None:
+            remember(token)
+        elif remembered() is not None and remembered() == st.session_state.get(DEAD_COOKIE):
+            remember(None)
 
 
 def keep_workspace() -> None:
