@@ -74,6 +74,10 @@ def test_every_uploader_reads_chinese(open_app) -> None:
     expect(app.key("team_upload")).to_be_visible()
     zones = app.page.locator('[data-testid="stFileUploaderDropzone"]')
     expect(zones.first).to_be_visible()
+    # The style sheet is an element of the run like any other: wait until it applies.
+    app.page.wait_for_function(
+        f"() => ({UPLOADER_TEXTS})().every(([b, l]) => b !== 'none' && l !== 'none')"
+    )
     texts = app.page.evaluate(UPLOADER_TEXTS)
     assert texts  # the team upload (and the sidebar plan import once drawn)
     limit = t("st_upload_limit", "zh", limit_mb=MAX_UPLOAD_BYTES // 2**20)

@@ -64,6 +64,15 @@ def test_two_plans_with_one_name_stay_apart_and_language_is_the_persons(
     expect(app.grid_cells("team_editor", "Gus Okafor")).to_have_count(1)
     app.wait_idle()
     app.choose("plan_select", "New plan")
+    # Upload only once the switch has run: its empty team and version 1 are on screen
+    # (a file dropped while the switch is still pending can be lost).
+    expect(
+        app.page.get_by_test_id("stSidebar").get_by_text(
+            t("store_saved", "en", version=1), exact=True
+        )
+    ).to_be_visible()
+    expect(app.grid_cells("team_editor", "Gus Okafor")).to_have_count(0)
+    app.wait_idle()
     solo = tmp_path / "solo.csv"
     solo.write_text("name,role,fte,product.backend\nSolo Founder,CEO,1,4\n", encoding="utf-8")
     app.key("team_upload").locator('input[type="file"]').set_input_files(str(solo))
