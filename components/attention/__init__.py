@@ -6,7 +6,7 @@
 - `formula`: the formula worked with the real numbers.
 
 The numbers come from planner.textgen.attention, the figures from
-planner.textgen.attention_figures. torch loads in the model's loading thread only.
+planner.textgen.attention.figures. torch loads in the model's loading thread only.
 """
 
 from components.attention.formula import formula_view

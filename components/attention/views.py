@@ -1,6 +1,6 @@
 """The attention page's controls and its first two views: one head, every head.
 
-The figures come from planner.textgen.attention_figures.
+The figures come from planner.textgen.attention.figures.
 """
 
 from __future__ import annotations
