@@ -109,9 +109,9 @@ def remote_engine(config: TextgenConfig) -> Engine:
     return Engine(backend, pool, config.max_new_tokens_cap)
 
 
-# A probe per process at most every 2 s: a page that opens says within that time
+# A probe per process at most every second: a page that opens says within that time
 # whether the model server is down, without every rerun knocking on it.
-@st.cache_data(ttl=2, max_entries=8, show_spinner=False)
+@st.cache_data(ttl=1, max_entries=8, show_spinner=False)
 def model_server_down(url: str, api_key: str) -> str | None:
     """Why the model server at url cannot be reached, or None (see remote.unreachable)."""
     from planner.textgen.remote import unreachable  # httpx, only when a server is set

@@ -155,9 +155,23 @@ def _backend_choice(ctx: Ctx, config: TextgenConfig) -> str:
     return choice or ("remote" if config.remote_only else "local")
 
 
+SERVER_WATCH_S = 1.0
+
+
+@st.fragment(run_every=SERVER_WATCH_S)
+def _watch_server(config: TextgenConfig, shown_down: bool) -> None:
+    """Reruns the page when the model server goes away or comes back while the page
+    is open: what the page said at its last run may be up to a probe's age old."""
+    down = model_server_down(config.remote_url, config.remote_api_key) is not None
+    if down != shown_down:
+        st.rerun()
+
+
 def _server_down(ctx: Ctx, config: TextgenConfig) -> bool:
-    """Say at once (one short probe) when the model server does not answer."""
+    """Say within SERVER_WATCH_S (one short probe, shared by the process for that
+    long) when the model server does not answer, and again when it is back."""
     detail = model_server_down(config.remote_url, config.remote_api_key)
+    _watch_server(config, detail is not None)
     if detail is None:
         return False
     st.error(ctx.t("gen_err_remote_down", url=config.remote_url, detail=detail))

@@ -212,14 +212,41 @@ class Cluster:
             return self.served_by(dict(response.headers.items()))
 
     def route_to(self, index: int) -> str:
-        """A planner_route cookie value that nginx sends to replica `index`."""
-        if index not in self._routes:
+        """A planner_route cookie value that nginx sends to replica `index` while
+        every replica is up (the table is made once, see `learn_routes`)."""
+        if not self._routes:
+            self.learn_routes()
+        return self._routes[index]
+
+    def learn_routes(self, timeout_s: float = 60) -> None:
+        """Which cookie value goes to which replica, learnt while all are up.
+
+        With a replica down (killed, restarting, or out for fail_timeout after a
+        failed try) nginx hashes its cookies onto another one: a table learnt then
+        would send a test to the wrong replica for good. So every value must land
+        on the same replica three times running, else the whole table is learnt
+        again (until `timeout_s`)."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            for replica in self.replicas:
+                replica.wait_healthy()
+            routes: dict[int, str] = {}
+            stable = True
             for n in range(1000):
                 value = f"route-{n}"
-                self._routes.setdefault(self.probe(value), value)
-                if index in self._routes:
+                landed = {self.probe(value) for _ in range(3)}
+                stable = len(landed) == 1
+                if not stable:
                     break
-        return self._routes[index]
+                routes.setdefault(landed.pop(), value)
+                if len(routes) == len(self.replicas):
+                    break
+            if stable and len(routes) == len(self.replicas):
+                self._routes = routes
+                return
+            if time.monotonic() > deadline:
+                raise AssertionError(f"nginx routes unsteadily: {self.log_tails()}")
+            time.sleep(1)  # a replica is out for fail_timeout: ask again
 
     def wait_routed(self, index: int, timeout_s: float = 60) -> None:
         """Until nginx sends replica `index`'s cookie to it again: after a replica
@@ -230,6 +257,27 @@ class Cluster:
             if time.monotonic() > deadline:
                 raise AssertionError(f"nginx does not route to replica {index + 1} again")
             time.sleep(0.5)  # polling nginx's choice, not a guessed delay
+
+    def wait_spare(self, victim: int, timeout_s: float = 60) -> None:
+        """Replica `victim` and at least one other in nginx's rotation, so that when
+        the victim dies there is one to land on (a replica restarted moments ago
+        may still be out for fail_timeout)."""
+        self.wait_routed(victim, timeout_s)
+        others = [i for i in range(len(self.replicas)) if i != victim]
+        deadline = time.monotonic() + timeout_s
+        while not any(self.probe(self.route_to(i)) == i for i in others):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no replica besides {victim + 1} in nginx's rotation")
+            time.sleep(0.5)  # polling nginx's choice, not a guessed delay
+
+    def heal(self) -> None:
+        """Every replica running and back in nginx's rotation: a test that failed
+        half-way through a fault leaves none for the next one."""
+        for replica in self.replicas:
+            if replica.process is None or replica.process.poll() is not None:
+                replica.start()
+        for index in range(len(self.replicas)):
+            self.wait_routed(index)
 
     def log_tails(self) -> str:
         parts = [f"--- {r.name} ({r.url})\n{r.log_tail()}" for r in self.replicas]
@@ -308,6 +356,7 @@ def start_cluster(
             if nginx.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("nginx did not start: " + cluster.log_tails())
             time.sleep(0.1)
+        cluster.learn_routes()
         yield cluster
     finally:
         if cluster is not None and cluster.nginx is not None:
@@ -360,6 +409,8 @@ def open_on(browser, cluster: Cluster, request) -> Iterator:
     journey = "scale-" + _slug(request.node.name.removeprefix("test_"))
     shutil.rmtree(ARTIFACTS / journey, ignore_errors=True)
     opened: list[AppPage] = []
+
+    cluster.heal()
 
     def _open(index: int, path: str = "", query: str = "", **ctx) -> AppPage:
         cluster.wait_routed(index)

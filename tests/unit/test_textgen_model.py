@@ -131,7 +131,6 @@ def test_next_token_probabilities_match_a_direct_forward_pass(embedded_model):
     for c in top:
         assert c["prob"] == pytest.approx(float(direct[c["token_id"]]), abs=1e-6)
     assert top[0]["token_id"] == int(direct.argmax())
-    assert top[0]["token"].strip() == "Paris"
 
 
 @pytest.fixture
@@ -168,13 +167,20 @@ def test_the_holder_refuses_an_empty_prompt_and_a_one_token_text(embedded_holder
 
 
 def test_argmax_per_position_is_prediction_not_generation(embedded_model):
+    import torch
+
     rows = argmax_per_position(embedded_model, "The capital of France is Paris.")
     tok = embedded_model.tokenizer
     ids = tok("The capital of France is Paris.", add_special_tokens=False)["input_ids"]
     assert len(rows) == len(ids) - 1
     assert [r["actual"] for r in rows] == [tok.decode([i]) for i in ids[1:]]
-    by_token = {r["token"]: r for r in rows}
-    assert by_token[" is"]["predicted"].strip() == "Paris" and by_token[" is"]["match"]
+    # Each row is the model's argmax after the text up to it (one forward pass, not
+    # generated text): the same as a direct pass, whichever token this CPU's sums pick.
+    with torch.inference_mode():
+        logits = embedded_model.model(input_ids=torch.tensor([ids])).logits[0, :-1]
+    best = logits.float().argmax(-1).tolist()
+    assert [r["predicted"] for r in rows] == [tok.decode([i]) for i in best]
+    assert [r["match"] for r in rows] == [b == a for b, a in zip(best, ids[1:], strict=True)]
     assert all(
         0 <= r["predicted_prob"] <= 1 and r["actual_prob"] <= r["predicted_prob"] + 1e-6
         for r in rows
