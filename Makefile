@@ -75,13 +75,13 @@ check: install-check lint
 # PLANNER_REQUIRE_BROWSER: here Chromium was installed, so an export test fails
 # (never skips) when it cannot find it.
 # The scale suite (tests/scale/: three replicas, nginx, PostgreSQL, the model server,
-# faults) runs alone: it starts its own servers and stops some of them on purpose.
+# faults) runs last and alone: it starts its own servers and stops some on purpose.
 test: install-test system-deps warm lint
 	PLANNER_REQUIRE_BROWSER=1 $(PY) -m pytest -m "not browser and not scale" -n 2
 	PLANNER_REQUIRE_BROWSER=1 $(PY) -m pytest -m "browser and not scale"
+	PLANNER_REQUIRE_BROWSER=1 $(PY) -m pytest -m scale
 
-# The replica suite (three app servers behind nginx, PostgreSQL, the model server):
-# not part of `make test` yet, because it does not pass reliably on this machine.
+# The replica suite alone (about 5 minutes).
 scale: install-test system-deps
 	PLANNER_REQUIRE_BROWSER=1 $(PY) -m pytest -m scale
 
