@@ -1,5 +1,6 @@
 # make run   : install what the app needs into .venv, then serve on http://localhost:8501
-# make check : the edit-test loop: ruff, unit and page (AppTest) tests; no llama.cpp build,
+# make check : the edit-test loop (under 3 min): ruff, unit and page (AppTest) tests but the
+#              slow ones; no llama.cpp build,
 #              no system packages (export image tests skip, saying why, without Chromium)
 # make test  : install app + test needs (and system packages on Debian), then lint and all tests
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -69,8 +70,9 @@ fmt: install-test
 	$(VENV)/bin/ruff check --fix .
 
 # Two workers (pytest-xdist): the machine has two cores.
+# The few tests over 10 s alone (marker slow) wait for make test.
 check: install-check lint
-	$(PY) -m pytest tests/unit tests/app -m "not browser and not scale" -n 2
+	$(PY) -m pytest tests/unit tests/app -m "not browser and not scale and not slow" -n 2 --dist worksteal
 
 # PLANNER_REQUIRE_BROWSER: here Chromium was installed, so an export test fails
 # (never skips) when it cannot find it.

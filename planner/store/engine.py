@@ -7,6 +7,8 @@ write, and other parts of the store (versions, invites) take its connection.
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -40,6 +42,27 @@ def normalize_url(url: str) -> sa.URL:
     return parsed
 
 
+WAL_WAIT_S = 30.0
+
+
+def _set_wal(cursor, wait_s: float = WAL_WAIT_S) -> None:
+    """PRAGMA journal_mode=WAL, waiting while another connection holds the lock.
+
+    Switching the journal mode ignores busy_timeout: processes opening a fresh
+    database at once got "database is locked" here (5 of 40 trials of four)."""
+    deadline = time.monotonic() + wait_s
+    delay = 0.005
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)  # another connection is switching it or migrating
+            delay = min(delay * 2, 0.2)
+
+
 def make_engine(url: str | sa.URL) -> Engine:
     """An engine with the settings durability and concurrency rely on."""
     parsed = normalize_url(str(url)) if isinstance(url, str) else url
@@ -62,7 +85,7 @@ def make_engine(url: str | sa.URL) -> Engine:
         dbapi_conn.isolation_level = None
         cursor = dbapi_conn.cursor()
         cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.execute("PRAGMA journal_mode=WAL")
+        _set_wal(cursor)
         # FULL: a commit that returned is on disk (WAL's default NORMAL may lose it).
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")

@@ -48,6 +48,7 @@ def test_every_command_has_help(command: list[str], capsys) -> None:
         assert all(chart_id in out for chart_id in charts.CHART_IDS)
 
 
+@pytest.mark.slow
 def test_report_zh_pdf_from_a_fresh_process(export_browser, tmp_path: Path) -> None:
     """The issue's own command line, in a new process without the app."""
     out = tmp_path / "report.pdf"

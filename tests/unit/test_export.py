@@ -436,6 +436,7 @@ OBSERVE_S = 5
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
+@pytest.mark.slow  # its own browser behind a refusing proxy
 def test_the_export_browser_makes_no_outside_requests(
     export_browser, analyses, monkeypatch, tmp_path: Path
 ) -> None:

@@ -126,6 +126,7 @@ def measured() -> dict[str, dict]:
     return {m["name"]: m for m in results}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", [*HOSTILE, *HOSTILE_PLANS])
 def test_hostile_input_is_answered_in_bounded_time_and_memory(name, measured):
     m = measured[name]

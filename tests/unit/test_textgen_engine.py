@@ -436,6 +436,7 @@ def test_a_sound_onnx_cache_is_loaded_without_building(textgen_config, monkeypat
 
 
 @pytest.mark.model
+@pytest.mark.slow
 def test_a_long_prompt_is_read_in_chunks_without_freezing_other_threads(onnx_model):
     """onnxruntime-genai keeps the GIL while the model runs; the engine reads a prompt in
     chunks, so another session's thread still runs, and the text is that of one pass."""

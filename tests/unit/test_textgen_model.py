@@ -211,6 +211,7 @@ def embedded_model_gguf():
     return embedded_gguf()
 
 
+@pytest.mark.slow
 def test_a_corrupted_cache_is_rebuilt_never_loaded(embedded_model, textgen_config, tmp_path):
     config = TextgenConfig(cache_dir=tmp_path)
     source = gguf_cache_dir(embedded_model_gguf(), textgen_config)
