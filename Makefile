@@ -11,6 +11,12 @@ PORT ?= 8501
 
 .PHONY: run test scale check lint fmt install install-test install-check system-deps bench clean warm
 
+# Cache compiled bytecode even where the environment turns it off
+# (PYTHONDONTWRITEBYTECODE=1 here): every test process and xdist worker would
+# otherwise compile the project and rewrite every test module again (collection
+# 10.6 s -> 6.1 s per process).
+export PYTHONDONTWRITEBYTECODE :=
+
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
