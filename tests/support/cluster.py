@@ -248,15 +248,23 @@ class Cluster:
                 raise AssertionError(f"nginx routes unsteadily: {self.log_tails()}")
             time.sleep(1)  # a replica is out for fail_timeout: ask again
 
+    def routed(self, index: int) -> bool:
+        """nginx sends replica `index`'s cookie to it (not rehashed elsewhere)."""
+        return self.probe(self.route_to(index)) == index
+
+    def _poll_nginx(self, ready, timeout_s: float, failure: str) -> None:
+        deadline = time.monotonic() + timeout_s
+        while not ready():
+            if time.monotonic() > deadline:
+                raise AssertionError(failure)
+            time.sleep(0.5)  # polling nginx's choice, not a guessed delay
+
     def wait_routed(self, index: int, timeout_s: float = 60) -> None:
         """Until nginx sends replica `index`'s cookie to it again: after a replica
         restarted, nginx keeps it out for fail_timeout (10 s) after a failed try."""
         self.replicas[index].wait_healthy()
-        deadline = time.monotonic() + timeout_s
-        while self.probe(self.route_to(index)) != index:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"nginx does not route to replica {index + 1} again")
-            time.sleep(0.5)  # polling nginx's choice, not a guessed delay
+        failure = f"nginx does not route to replica {index + 1} again"
+        self._poll_nginx(lambda: self.routed(index), timeout_s, failure)
 
     def wait_spare(self, victim: int, timeout_s: float = 60) -> None:
         """Replica `victim` and at least one other in nginx's rotation, so that when
@@ -264,11 +272,8 @@ class Cluster:
         may still be out for fail_timeout)."""
         self.wait_routed(victim, timeout_s)
         others = [i for i in range(len(self.replicas)) if i != victim]
-        deadline = time.monotonic() + timeout_s
-        while not any(self.probe(self.route_to(i)) == i for i in others):
-            if time.monotonic() > deadline:
-                raise AssertionError(f"no replica besides {victim + 1} in nginx's rotation")
-            time.sleep(0.5)  # polling nginx's choice, not a guessed delay
+        failure = f"no replica besides {victim + 1} in nginx's rotation"
+        self._poll_nginx(lambda: any(self.routed(i) for i in others), timeout_s, failure)
 
     def heal(self) -> None:
         """Every replica running and back in nginx's rotation: a test that failed
