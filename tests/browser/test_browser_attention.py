@@ -41,13 +41,6 @@ def ticks(app: AppPage, axis: str) -> list[str]:
     return app.key("attn_heatmap").locator(f".{axis}tick text").all_text_contents()
 
 
-def expect_title(app: AppPage, key: str, text: str) -> None:
-    """The chart's title shows text (Plotly swaps titles when a chart redraws)."""
-    titles = app.key(key).locator(".gtitle")
-    expect(titles.filter(has_text=text).first).to_be_visible()
-    expect(titles).to_have_count(1)
-
-
 def set_number(app: AppPage, key: str, value: int) -> None:
     box = app.key(key).locator("input")
     box.fill(str(value))
@@ -77,7 +70,7 @@ def test_attention_journey(open_app) -> None:
     # Another layer and head, with the inputs.
     set_number(app, "attn_layer", 3)
     set_number(app, "attn_head", 4)
-    expect_title(app, "attn_heatmap", "第 3 层 · 第 4 个注意力头")
+    app.expect_chart_title("attn_heatmap", "第 3 层 · 第 4 个注意力头", contains=True)
     app.expect_no_exception()
 
     # A thumbnail of the model view opens its head in the head view.
@@ -89,14 +82,14 @@ def test_attention_journey(open_app) -> None:
     app.page.mouse.click(spot["x"], spot["y"])
     expect(app.key("attn_layer").locator("input")).to_have_value("5")
     expect(app.key("attn_head").locator("input")).to_have_value("2")
-    expect_title(app, "attn_heatmap", "第 5 层 · 第 2 个注意力头")
+    app.expect_chart_title("attn_heatmap", "第 5 层 · 第 2 个注意力头", contains=True)
     app.wait_idle()
     app.shot("02-layer-5-head-2")
 
     # The formula for 编程: the query 程, whose row sees 编 and 程 (three pieces each).
     app.choose("attn_query", "程")
     app.wait_idle()
-    expect_title(app, "attn_formula", "查询“程”")
+    app.expect_chart_title("attn_formula", "查询“程”", contains=True)
     # Step 1's table: q of 程 on top, then the keys from the start (编's pieces among them).
     expect(app.grid_cells("attn_step1", "程")).to_have_count(1)
     for piece in ("我 1/2", "编 1/3", "编 3/3"):

@@ -64,13 +64,13 @@ def test_newcomer(open_app, sample_team: Team, catalog: Catalog) -> None:
 
     # The coverage page under the default model (product).
     app.nav("coverage", app.key("coverage_radar"))
-    radar_title = app.chart_title("coverage_radar")
-    expect(radar_title).to_contain_text(f"(fit {fit_text(sample_team, catalog, 'product')})")
-    expect(app.metric("Fit")).to_have_text(fit_text(sample_team, catalog, "product"))
+    product_fit = fit_text(sample_team, catalog, "product")
+    app.expect_chart_title("coverage_radar", f"(fit {product_fit})", contains=True)
+    expect(app.metric("Fit")).to_have_text(product_fit)
     radar_before = app.key("coverage_radar").locator(".main-svg").first.inner_html()
     app.shot("coverage-en")
     app.nav("pipeline", app.key("pipeline_diagram"))
-    expect(app.chart_title("pipeline_diagram")).to_contain_text("Startup pipeline")
+    app.expect_chart_title("pipeline_diagram", "Startup pipeline", contains=True)
     app.shot("pipeline-en")
 
     # Switch the business model: the fit chart highlights the new one, the radar follows.
@@ -93,7 +93,7 @@ def test_newcomer(open_app, sample_team: Team, catalog: Catalog) -> None:
 
     app.nav("coverage", app.key("coverage_radar"))
     service_fit = fit_text(sample_team, catalog, "service")
-    expect(radar_title).to_contain_text(f"(fit {service_fit})")
+    app.expect_chart_title("coverage_radar", f"(fit {service_fit})", contains=True)
     expect(app.metric("Fit")).to_have_text(service_fit)
     assert app.key("coverage_radar").locator(".main-svg").first.inner_html() != radar_before
     app.shot("06-coverage-service")
@@ -110,17 +110,17 @@ def test_newcomer(open_app, sample_team: Team, catalog: Catalog) -> None:
     expect(app.page).to_have_url(re.compile(r"[?&]lang=zh"))
     app.wait_idle()
     expect(app.key("business_model").get_by_text(re.compile(r"^服务模式 — "))).to_be_visible()
-    expect(app.chart_title("model_fit_chart")).to_have_text("团队与各商业模式的匹配度")
+    app.expect_chart_title("model_fit_chart", "团队与各商业模式的匹配度")
     app.nav("coverage", app.key("coverage_radar"))
     expect(app.main.get_by_role("heading", name="覆盖度", exact=False).first).to_be_visible()
-    expect(radar_title).to_contain_text("领域覆盖度")
-    expect(app.chart_title("coverage_heatmap")).to_contain_text("成员技能等级")
+    app.expect_chart_title("coverage_radar", "领域覆盖度", contains=True)
+    app.expect_chart_title("coverage_heatmap", "成员技能等级", contains=True)
     expect(app.key("coverage_radar").locator(".main-svg")).to_contain_text(["算法研究"])
     expect(app.metric("匹配度")).to_have_text(fit_text(sample_team, catalog, "product"))
     app.expect_no_exception()
     app.shot("coverage-zh")
     app.nav("pipeline", app.key("pipeline_diagram"))
-    expect(app.chart_title("pipeline_diagram")).to_contain_text("创业流程")
+    app.expect_chart_title("pipeline_diagram", "创业流程", contains=True)
     app.shot("pipeline-zh")
     assert app.dialogs == []
     assert app.page_errors == []

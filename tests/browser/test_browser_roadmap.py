@@ -46,7 +46,7 @@ def test_roadmap(open_app, sample_team: Team, catalog: Catalog, lang: str) -> No
     expect(app.main.get_by_role("heading", name=t("roadmap_title", lang))).to_be_visible()
     app.expect_no_exception()
     mixed_title, _ = expected(sample_team, catalog, lang)
-    expect(app.chart_title("roadmap_chart")).to_have_text(mixed_title)
+    app.expect_chart_title("roadmap_chart", mixed_title)
     app.shot(f"01-mixed-{lang}")
 
     # Training only: another plan, another chart.
@@ -55,8 +55,7 @@ def test_roadmap(open_app, sample_team: Team, catalog: Catalog, lang: str) -> No
     app.wait_idle()
     train_title, rows = expected(sample_team, catalog, lang, mode="train")
     assert train_title != mixed_title
-    expect(app.chart_title("roadmap_chart")).to_have_count(1)
-    expect(app.chart_title("roadmap_chart")).to_have_text(train_title)
+    app.expect_chart_title("roadmap_chart", train_title)
     app.shot(f"02-train-{lang}")
 
     # Move an action: the first row whose name is unique goes to month 9.
@@ -68,8 +67,7 @@ def test_roadmap(open_app, sample_team: Team, catalog: Catalog, lang: str) -> No
     expect(app.main.get_by_text(t("roadmap_chosen", lang))).to_be_visible()
     mine = t("roadmap_yours", lang)
     # The new chart replaces the old one: wait until only the founder's is left.
-    expect(app.chart_title("roadmap_chart").filter(has_text=mine)).to_have_count(1)
-    expect(app.chart_title("roadmap_chart")).to_have_count(1)
+    app.expect_chart_title("roadmap_chart", mine, contains=True)
     expect(app.grid_cells("roadmap_actions", "9")).not_to_have_count(0)
     app.expect_no_exception()
     app.shot(f"03-moved-{lang}")

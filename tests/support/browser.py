@@ -249,6 +249,16 @@ class AppPage:
     def chart_title(self, key: str) -> Locator:
         return self.key(key).locator(".main-svg .gtitle")
 
+    def expect_chart_title(self, key: str, text: str, *, contains: bool = False) -> None:
+        """Wait until the keyed chart shows exactly one title, and it reads ``text``.
+
+        A chart whose data changes is drawn anew; for a moment the old drawing and
+        the new one are both in the page. A single-text assertion then fails at
+        once on Playwright's strict mode, so compare the list of titles, which
+        retries on count and text together."""
+        wanted = re.compile(re.escape(text)) if contains else text
+        expect(self.chart_title(key)).to_have_text([wanted])
+
     def grid_cells(self, key: str, text: str | None = None) -> Locator:
         """Cells of a data editor/frame, from the grid's accessible table.
 
