@@ -30,6 +30,10 @@ RESPONSIVE_CSS = (
     " {white-space: normal; overflow: visible; text-overflow: clip}"
     # A segmented control's options wrap instead of hiding the last ones ("every month").
     '[data-testid="stButtonGroup"] div:has(> button) {flex-wrap: wrap}'
+    # Number boxes bound to the plan are `required` so an empty box is never sent
+    # (components/budget/fields.py: on_number_change). They always hold a value, so
+    # Streamlit's "(required)" marker, in English only, would say nothing.
+    '[data-testid="stMain"] [data-testid="stWidgetLabelRequired"] {display: none}'
     # The script that writes the workspace cookie (components/plans/remember.py) shows nothing.
     ".st-key-ws_memory {display: none}"
 )

@@ -23,7 +23,15 @@ from components.budget.compute_fields import (
     TOKENS_REQ,
     USERS,
 )
-from components.budget.fields import Field, View, apply, on_change, show_error, view
+from components.budget.fields import (
+    Field,
+    View,
+    apply,
+    on_change,
+    on_number_change,
+    show_error,
+    view,
+)
 from components.state import Ctx, is_read_only
 from planner import budget
 from planner.budget import BudgetSummary
@@ -131,7 +139,7 @@ def compute_section(ctx: Ctx, summary: BudgetSummary) -> None:
             max_value=100_000,
             step=1,
             help=ctx.t("budget_gpus_help"),
-            **on_change(GPUS, ctx),
+            **on_number_change(GPUS, ctx),
         )
         show_error(GPUS)
     st.caption(
@@ -172,7 +180,7 @@ def compute_section(ctx: Ctx, summary: BudgetSummary) -> None:
             min_value=0.0,
             max_value=1000.0,
             step=1.0,
-            **on_change(RUNS, ctx),
+            **on_number_change(RUNS, ctx),
         )
         b.number_input(
             ctx.t("budget_month_label"),
@@ -180,7 +188,7 @@ def compute_section(ctx: Ctx, summary: BudgetSummary) -> None:
             max_value=36,
             step=1,
             help=ctx.t("budget_month_help"),
-            **on_change(MONTH, ctx),
+            **on_number_change(MONTH, ctx),
         )
     with right:
         st.markdown(f"**{ctx.t('budget_serving_title')}**")
@@ -194,7 +202,7 @@ def compute_section(ctx: Ctx, summary: BudgetSummary) -> None:
                 max_value=1e10,
                 step=100.0,
                 format="%.0f",
-                **on_change(USERS, ctx),
+                **on_number_change(USERS, ctx),
             )
             b.number_input(
                 ctx.t("budget_requests_label"),
@@ -202,7 +210,7 @@ def compute_section(ctx: Ctx, summary: BudgetSummary) -> None:
                 max_value=1e6,
                 step=10.0,
                 format="%.0f",
-                **on_change(REQUESTS, ctx),
+                **on_number_change(REQUESTS, ctx),
             )
             c.number_input(
                 ctx.t("budget_tokens_req_label"),
@@ -210,7 +218,7 @@ def compute_section(ctx: Ctx, summary: BudgetSummary) -> None:
                 max_value=1e7,
                 step=100.0,
                 format="%.0f",
-                **on_change(TOKENS_REQ, ctx),
+                **on_number_change(TOKENS_REQ, ctx),
             )
             a, b = st.columns(2)
             a.number_input(
@@ -219,7 +227,7 @@ def compute_section(ctx: Ctx, summary: BudgetSummary) -> None:
                 max_value=100_000,
                 step=1,
                 help=ctx.t("budget_reserved_help"),
-                **on_change(RESERVED, ctx),
+                **on_number_change(RESERVED, ctx),
             )
             b.slider(
                 ctx.t("budget_inf_mfu_label"),

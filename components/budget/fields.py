@@ -114,6 +114,9 @@ def commit(f: Field, market: str, model_id: str) -> None:
     """on_change of a field's widget: write its value into the plan, or refuse it."""
     v = View(market, model_id)
     value = st.session_state.get(f.key)
+    if value is None:  # a number box sent empty: nothing to save, show the plan's value
+        st.session_state[f.key] = f.read(current_plan().finances, v)
+        return
     if not apply(lambda data: f.write(data, value, v), f.key, v):
         # The box shows the last valid value again, beside the message.
         st.session_state[f.key] = f.read(current_plan().finances, v)
@@ -128,6 +131,17 @@ def on_change(f: Field, ctx) -> dict:
         "args": (f, v.market, v.model_id),
         "disabled": is_read_only(),
     }
+
+
+def on_number_change(f: Field, ctx) -> dict:
+    """on_change for a number box, whose default must be None, not its minimum.
+
+    Streamlit turns an empty or unreadable submission of a number box into the
+    box's default, which is `min_value` unless given: an empty box would be saved
+    into the plan as -50 % growth or a 1.00 multiplier, a change the founder never
+    made. `required` keeps the browser from sending an empty box (no clear button);
+    should one come anyway, None reaches commit, which keeps the plan's value."""
+    return {**on_change(f, ctx), "value": None, "required": True}
 
 
 def show_error(key: Field | str) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.budget import compute_fields
-from components.budget.fields import on_change, show_error, sync, view
+from components.budget.fields import on_change, on_number_change, show_error, sync, view
 from components.budget.finance_fields import (
     BURN,
     CASH,
@@ -74,7 +74,7 @@ def funding_inputs(ctx: Ctx) -> None:
             step=1.0,
             format="%.1f",
             help=ctx.t("budget_growth_help"),
-            **on_change(GROWTH, ctx),
+            **on_number_change(GROWTH, ctx),
         )
         show_error(GROWTH)
     with cols[2]:
@@ -85,6 +85,6 @@ def funding_inputs(ctx: Ctx) -> None:
             step=0.05,
             format="%.2f",
             help=ctx.t("budget_multiplier_help"),
-            **on_change(MULTIPLIER, ctx),
+            **on_number_change(MULTIPLIER, ctx),
         )
         show_error(MULTIPLIER)

@@ -48,6 +48,9 @@ def _on_mode() -> None:
 
 def _on_months() -> None:
     raw = st.session_state.get(MONTHS)
+    if raw is None:  # an empty box: nothing to save (see on_number_change in budget.fields)
+        st.session_state[MONTHS] = current_plan().roadmap.months
+        return
     try:
         months = check_horizon(int(raw) if isinstance(raw, float) and raw.is_integer() else raw)
     except HorizonError as exc:
@@ -62,6 +65,8 @@ def _on_reserve() -> None:
     value = st.session_state.get(RESERVE)
     if isinstance(value, int | float) and 0 <= value <= 24:
         save_roadmap(reserve_months=float(value))
+    else:  # an empty box: the plan's reserve stays, and shows again
+        st.session_state[RESERVE] = float(current_plan().roadmap.reserve_months)
 
 
 def roadmap_controls(ctx: Ctx) -> None:
@@ -81,8 +86,11 @@ def roadmap_controls(ctx: Ctx) -> None:
         )
     with cols[1]:
         # No bounds on the box: 0 or 1,000 gets a message, not a silent clamp.
+        # value=None, required: an empty box is never Streamlit's default saved.
         st.number_input(
             ctx.t("roadmap_months_label"),
+            value=None,
+            required=True,
             step=1,
             key=MONTHS,
             on_change=_on_months,
@@ -92,6 +100,8 @@ def roadmap_controls(ctx: Ctx) -> None:
     with cols[2]:
         st.number_input(
             ctx.t("roadmap_reserve_label"),
+            value=None,
+            required=True,
             min_value=0.0,
             max_value=24.0,
             step=0.5,

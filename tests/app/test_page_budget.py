@@ -7,6 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.plans import database_url
+from components.state import PLAN_VERSION
 from planner import budget
 from planner.domain import Finances, Funding, Plan, PlannedHire, Team, earliest_start
 from planner.store import Store
@@ -298,3 +299,27 @@ def test_the_loaded_cost_multiplier_is_saved_and_raises_the_burn(sample_plan):
     no_exception(at)
     assert finances(at).loaded_multiplier == 1.5
     assert metrics(at) != before
+
+
+NUMBER_BOXES = [
+    ("budget_growth", lambda f: f.funding.revenue_growth),
+    ("budget_multiplier", lambda f: f.loaded_multiplier),
+    ("compute_gpus", lambda f: f.compute),
+    ("compute_runs", lambda f: f.compute),
+    ("compute_month", lambda f: f.compute),
+]
+
+
+@pytest.mark.parametrize(("key", "read"), NUMBER_BOXES, ids=[k for k, _ in NUMBER_BOXES])
+def test_an_empty_number_box_changes_nothing_in_the_plan(sample_plan, key, read):
+    """A browser can submit a number box empty. Streamlit reads that as the box's
+    default, which was its minimum: the plan silently got -50 % growth and a 1.00
+    multiplier (seen in a browser journey). Now the plan and its versions stay."""
+    at = budget_page(plan=sample_plan)
+    shown, kept = at.number_input(key=key).value, read(finances(at))
+    version = at.session_state[PLAN_VERSION]
+    at.number_input(key=key).set_value(None).run()
+    no_exception(at)
+    assert read(finances(at)) == kept
+    assert at.number_input(key=key).value == shown  # the box shows the plan's value again
+    assert at.session_state[PLAN_VERSION] == version  # no new version was saved

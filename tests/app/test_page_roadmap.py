@@ -80,6 +80,21 @@ def test_horizon_and_reserve_are_saved_with_the_plan():
     assert len(fit_line(at)) == 13
 
 
+@pytest.mark.parametrize(
+    ("key", "field"), [("roadmap_months", "months"), ("roadmap_reserve", "reserve_months")]
+)
+def test_an_empty_number_box_keeps_the_roadmap(key, field):
+    """An empty submission is not Streamlit's default (0) saved into the plan."""
+    at = roadmap_page(roadmap=Roadmap(months=18, reserve_months=3.0))
+    shown = at.number_input(key=key).value
+    kept = getattr(at.session_state["plan"].roadmap, field)
+    at.number_input(key=key).set_value(None).run()
+    no_exception(at)
+    assert getattr(at.session_state["plan"].roadmap, field) == kept
+    assert at.number_input(key=key).value == shown
+    assert not at.error
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_moving_and_removing_actions_makes_them_the_founders(lang):
     at = roadmap_page(lang)

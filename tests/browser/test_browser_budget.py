@@ -105,6 +105,12 @@ def test_budget(open_app, sample_team: Team, catalog: Catalog, lang: str) -> Non
     days = t("budget_days", lang, days="21.5", gpus=8)
     expect(app.grid_cells("compute_result", days)).to_have_count(1)
     app.key("compute_result").scroll_into_view_if_needed()
+    # Number boxes bound to the plan never send an empty value (required), and
+    # Streamlit's English-only "(required)" marker is not shown.
+    required = app.main.get_by_test_id("stWidgetLabelRequired")
+    expect(required).not_to_have_count(0)
+    for marker in required.all():
+        expect(marker).to_be_hidden()
     app.shot(f"02-compute-{lang}")
 
     # Save two scenarios and compare them.
