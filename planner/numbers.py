@@ -15,16 +15,28 @@ CURRENCY_SYMBOL = {"cn": "¥", "us": "$"}
 def percent(value: float | None, digits: int = 0) -> str:
     """A score as a percentage. It never rounds to a claim the score does not make:
     a value under 1 never shows as 100 % (0.996 is 99.6 %), a value over 0 never as
-    0 %. None (an area that does not apply) is "—"."""
+    0 %. Such a value gets one more decimal, rounded as `percent(value, digits + 1)`
+    rounds it, so a chart and a table with one more digit say the same (0.9956 is
+    99.6 % in both); only if that still reads 100 % or 0 % is it cut towards the
+    middle (0.9999 is 99.9 %). None (an area that does not apply) is "—"."""
     if value is None:
         return "—"
     text = f"{value:.{digits}%}"
-    scale = 10 ** (digits + 3)  # one more decimal than asked, in per-mille steps
-    if value < 1 and text == f"{1:.{digits}%}":
-        text = f"{math.floor(value * scale + 1e-6) / scale * 100:.{digits + 1}f}%"
-    elif value > 0 and text == f"{0:.{digits}%}":
-        text = f"{math.ceil(value * scale - 1e-6) / scale * 100:.{digits + 1}f}%"
+    if not 0 < value < 1 or text not in _ends(digits):
+        return text
+    finer = digits + 1
+    text = f"{value:.{finer}%}"
+    if text in _ends(finer):
+        scale = 10 ** (finer + 2)
+        steps = round(value * scale, 6)  # 0.9996 * 1e5 is 99959.99999999999 in floats
+        cut = math.floor(steps) if value > 0.5 else math.ceil(steps)
+        text = f"{cut / scale * 100:.{finer}f}%"
     return text
+
+
+def _ends(digits: int) -> tuple[str, str]:
+    """How 100 % and 0 % read with this many decimals."""
+    return f"{1:.{digits}%}", f"{0:.{digits}%}"
 
 
 def points(change: float) -> str:

@@ -262,6 +262,8 @@ def test_fit_by_model_scores_every_model(catalog, sample_team):
         (1.0, 0, "100%"),
         (0.904, 0, "90%"),
         (0.996, 0, "99.6%"),  # never "100%" while something is missing
+        (0.9956, 0, "99.6%"),  # rounded as percent(_, 1) rounds it: a chart and its table agree
+        (0.0044, 0, "0.4%"),
         (0.9999, 0, "99.9%"),
         (0.001, 0, "0.1%"),  # never "0%" while someone contributes
         (0.9996, 1, "99.96%"),
@@ -270,6 +272,23 @@ def test_fit_by_model_scores_every_model(catalog, sample_team):
 )
 def test_percent_never_claims_100_or_0_it_does_not_mean(value, digits, text):
     assert percent(value, digits) == text
+
+
+# Where the rule acts; a score within float noise (1e-6) of 0 or 1 is not partial.
+NEAR_THE_ENDS = st.floats(1e-6, 0.01) | st.floats(0.99, 1 - 1e-6)
+
+
+@given(NEAR_THE_ENDS | st.floats(1e-6, 1 - 1e-6), st.integers(0, 2))
+def test_percent_of_a_partial_score_is_never_0_or_100_and_agrees_with_the_finer(value, digits):
+    """A chart (0 decimals) and a table (1 decimal) show one score alike: a value
+    that needs the extra decimal reads as the finer call reads it, unless that one
+    would itself claim 100 % or 0 % (then both are cut towards the middle)."""
+    text, finer = percent(value, digits), percent(value, digits + 1)
+    assert 0 < float(text.rstrip("%")) < 100
+    took_a_decimal = text != f"{value:.{digits}%}"
+    finer_as_rounded = finer == f"{value:.{digits + 1}%}"
+    if took_a_decimal and finer_as_rounded:
+        assert text == finer
 
 
 @pytest.mark.parametrize(
