@@ -7,7 +7,7 @@ background (started by app.py), and the default ONNX engine never imports torch.
 
 import streamlit as st
 
-from components.generation.backend import backend_section, textgen_config
+from components.generation.backend import backend_section, intro_key, textgen_config
 from components.generation.next_token import next_token_section
 from components.generation.output import history_section, output_section
 from components.generation.prompt import prompt_section, run_controls
@@ -16,12 +16,13 @@ from components.state import page_setup
 
 ctx = page_setup()
 st.title(ctx.t("gen_title"))
-st.caption(ctx.t("gen_intro"))
 try:
     config = textgen_config()
 except ValueError as exc:
+    st.caption(ctx.t("gen_intro"))
     st.error(ctx.t("gen_err_config", detail=str(exc)[:300]))
     st.stop()
+st.caption(ctx.t(intro_key(config)))
 init_state(ctx, config)
 show_notices(ctx)
 

@@ -134,6 +134,15 @@ def _engine_picker(ctx: Ctx) -> str:
     return engine if engine in ENGINES else ENGINES[0]
 
 
+def intro_key(config: TextgenConfig) -> str:
+    """The page's introduction names the backends this app offers, and only those."""
+    if not config.remote_configured:
+        return "gen_intro"
+    if config.remote_only and not config.local_fallback:
+        return "gen_intro_remote"
+    return "gen_intro_both"
+
+
 def _backend_choice(ctx: Ctx, config: TextgenConfig) -> str:
     """local or remote: what the operator set up, and the visitor's pick where both are."""
     if not config.remote_configured:

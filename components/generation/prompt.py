@@ -9,6 +9,7 @@ from components.generation.session import (
     RANDOM_SEED,
     apply_preset,
     current_request,
+    current_run,
     message,
     stop_current,
     with_run_seed,
@@ -86,15 +87,24 @@ def run_controls(ctx: Ctx, config: TextgenConfig, engine: Engine | None) -> None
     clicked = run_col.button(
         ctx.t("gen_run_label"), key="gen_run", type="primary", disabled=engine is None
     )
-    stop_col.button(ctx.t("gen_stop_button"), key="gen_stop", on_click=stop_current)
-    if not clicked or engine is None:
-        return
-    stop_current()  # a new run replaces the one still going
-    try:
-        st.session_state[CURRENT] = engine.submit(
-            with_run_seed(current_request()),
-            orphan_timeout_s=config.orphan_timeout_s,
-            max_run_s=config.max_run_s,
-        )
-    except TextgenError as exc:
-        st.error(message(ctx, exc))
+    refusal = None
+    if clicked and engine is not None:
+        stop_current()  # a new run replaces the one still going
+        try:
+            st.session_state[CURRENT] = engine.submit(
+                with_run_seed(current_request()),
+                orphan_timeout_s=config.orphan_timeout_s,
+                max_run_s=config.max_run_s,
+            )
+        except TextgenError as exc:
+            refusal = message(ctx, exc)
+    # Drawn after the submission, so Stop is live for the run this click started.
+    run = current_run()
+    stop_col.button(
+        ctx.t("gen_stop_button"),
+        key="gen_stop",
+        on_click=stop_current,
+        disabled=run is None or run.done,
+    )
+    if refusal:
+        st.error(refusal)

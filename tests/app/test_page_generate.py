@@ -20,6 +20,7 @@ from planner.catalog import load_catalog
 from planner.domain import Plan
 from planner.files import read_team
 from planner.formatting import md
+from planner.i18n import t
 from planner.scoring import (
     plan_hires,
 )
@@ -98,7 +99,8 @@ def test_page_loads_the_model_and_prefills_the_prompt_from_the_plan(sample_plan)
     model = at.selectbox(key="gen_model")
     assert model.value == "embedded" and model.options == ["SmolLM2-135M-Instruct (built in)"]
     assert not at.button(key="gen_run").disabled
-    assert at.button(key="gen_stop") is not None
+    assert at.button(key="gen_stop").disabled  # no run yet: nothing to stop
+    assert t("gen_intro", "en") in [c.value for c in at.caption]
     # "Ready" is said once: in the loading box's label when this run loaded the model,
     # else in a caption.
     ready = [c.value for c in at.caption] + [s.label for s in at.status]
@@ -157,17 +159,40 @@ def test_empty_prompt_is_a_clear_message_not_a_traceback():
     assert any("The prompt is empty" in e for e in errors(at))
 
 
+def _streaming_run(words: int):
+    engine = Engine(FakeBackend(words=words, delay=0.01), SlotPool(1))
+    run = engine.submit(GenRequest("w", settings=GenSettings()))
+    next(run.text_stream())  # it has started
+    return run
+
+
+def test_stop_is_live_while_a_run_streams_and_greyed_once_it_ended():
+    at = page()
+    assert at.button(key="gen_stop").disabled  # no run yet
+    run = _streaming_run(words=100)
+    at.session_state["gen_current_run"] = run
+    at.run()  # Stop is drawn while the run goes; then the page streams it to its end
+    ok(at)
+    assert run.done and not at.button(key="gen_stop").disabled
+    at.run()
+    assert at.button(key="gen_stop").disabled  # the run has ended: nothing to stop
+
+
 def test_stop_button_stops_the_sessions_run_and_keeps_its_text():
     at = page()
-    slow = Engine(FakeBackend(words=100_000, delay=0.01), SlotPool(1))
-    run = slow.submit(GenRequest("w", settings=GenSettings()))
-    next(run.text_stream())
+    at.session_state["gen_current_run"] = _streaming_run(words=50)
+    at.run()  # the page as a browser shows it while a run streams: Stop is live
+    assert not at.button(key="gen_stop").disabled
+    # A long run is now going (a page streaming it cannot be drawn here: it would
+    # stream to its end); the founder clicks the live Stop.
+    run = _streaming_run(words=100_000)
     at.session_state["gen_current_run"] = run
     at.button(key="gen_stop").click().run()
     ok(at)
     assert run.done and run.metrics.finish_reason == "stopped"
     assert _out(at).startswith(md("w-0"))
     assert any("Stopped on request" in c.value for c in at.caption)
+    assert at.button(key="gen_stop").disabled  # the run has ended
 
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -280,6 +305,7 @@ def test_the_page_streams_from_the_server_in_secrets(llama_server):
     assert _out(at).strip()
     card = at.session_state["gen_history"][0]
     assert card["backend"] == "remote" and card["model"] == llama_server.model
+    assert t("gen_intro_both", "en") in [c.value for c in at.caption]  # both are offered
     labels = {m.label: m.value for m in at.get_by_key("gen_metrics").metric}
     assert 1 <= int(labels["Tokens generated"]) <= 6
 

@@ -68,6 +68,10 @@ def test_a_remote_only_replica_says_at_once_that_the_model_server_is_down(monkey
         with pytest.raises(KeyError):
             at.get_by_key(key)
     assert at.button(key="gen_run").disabled
+    assert at.button(key="gen_stop").disabled  # nothing runs, nothing to stop
+    # The introduction names the server, not a local model this replica does not offer.
+    assert t("gen_intro_remote", "en") in [c.value for c in at.caption]
+    assert not any("local model" in c.value for c in at.caption)
     at.switch_page("pages/coverage.py").run()  # the other pages are unaffected
     no_exception(at)
     assert not at.error
