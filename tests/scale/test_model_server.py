@@ -53,15 +53,21 @@ def test_two_replicas_stream_from_the_one_model_server_and_queue_per_replica(
         for key in ("gen_model", "gen_engine"):  # nothing local on a replica
             expect(app.key(key)).to_have_count(0)
 
-    start_run(first, "Write a long essay about hiring for an AI startup.", max_tokens=300)
-    expect(output(first)).to_contain_text(re.compile(r"\w{3,}"), timeout=RUN_TIMEOUT_MS)
     # Replica 1 generates one run at a time (2 cores): the next one there waits,
-    # first in its queue; replica 2's run goes to the model server at once.
-    start_run(queued, "Name one skill of a data engineer.")
-    expect(queued.main.get_by_text(t("gen_queued", "en", position=1))).to_be_visible()
-    start_run(second, "Name one skill of a product manager.")
+    # first in its queue; replica 2's run goes to the model server at once. The
+    # server is paused meanwhile, so the first run still holds the slot when the
+    # next one comes, however short an answer the model would have chosen (a
+    # 300-token "essay" that ended after 60 tokens let the next run go unqueued).
+    with cluster.model.paused():
+        start_run(first, "Write a long essay about hiring for an AI startup.", max_tokens=300)
+        expect(first.key("gen_stop").get_by_role("button")).to_be_enabled()  # submitted
+        start_run(queued, "Name one skill of a data engineer.")
+        expect(queued.main.get_by_text(t("gen_queued", "en", position=1))).to_be_visible()
+        queued.shot("02-replica1-queued", settle=False)
+        start_run(second, "Name one skill of a product manager.")
+        expect(second.key("gen_stop").get_by_role("button")).to_be_enabled()
+    expect(output(first)).to_contain_text(re.compile(r"\w{3,}"), timeout=RUN_TIMEOUT_MS)
     first.shot("01-replica1-streaming", settle=False)
-    queued.shot("02-replica1-queued", settle=False)
     for app in (second, queued, first):
         expect(app.key("gen_metrics")).to_be_visible(timeout=RUN_TIMEOUT_MS)
         expect(app.key("gen_metrics")).to_contain_text("remote")

@@ -21,6 +21,7 @@ import contextlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -175,6 +176,18 @@ class ModelServer:
                     return
             except OSError:
                 time.sleep(0.3)  # polling until it answers
+
+    @contextlib.contextmanager
+    def paused(self) -> Iterator[None]:
+        """The server frozen (SIGSTOP): requests connect and wait for their first
+        token, as on a busy server, until the block ends. Keep it shorter than the
+        replicas' read timeout (30 s)."""
+        assert self.process is not None and self.process.poll() is None
+        os.kill(self.process.pid, signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            os.kill(self.process.pid, signal.SIGCONT)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
