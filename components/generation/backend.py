@@ -134,20 +134,28 @@ def _engine_picker(ctx: Ctx) -> str:
     return engine if engine in ENGINES else ENGINES[0]
 
 
+def offered_backends(config: TextgenConfig) -> tuple[str, ...]:
+    """The backends the operator set up for visitors: local, remote, or both."""
+    if not config.remote_configured:
+        return ("local",)
+    if config.remote_only and not config.local_fallback:
+        return ("remote",)
+    return ("local", "remote")
+
+
 def intro_key(config: TextgenConfig) -> str:
     """The page's introduction names the backends this app offers, and only those."""
-    if not config.remote_configured:
-        return "gen_intro"
-    if config.remote_only and not config.local_fallback:
-        return "gen_intro_remote"
-    return "gen_intro_both"
+    return {("local",): "gen_intro", ("remote",): "gen_intro_remote"}.get(
+        offered_backends(config), "gen_intro_both"
+    )
 
 
 def _backend_choice(ctx: Ctx, config: TextgenConfig) -> str:
     """local or remote: what the operator set up, and the visitor's pick where both are."""
-    if not config.remote_configured:
+    offered = offered_backends(config)
+    if offered == ("local",):
         return "local"
-    if config.remote_only and not config.local_fallback:
+    if offered == ("remote",):
         st.caption(ctx.t("gen_backend_remote", url=config.remote_url))
         return "remote"
     choice = st.segmented_control(
