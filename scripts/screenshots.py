@@ -31,16 +31,10 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_play
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the planner's labels, run from anywhere
 
+from planner.export.browser import PAGE_DRIVER_ARGS  # noqa: E402
 from planner.catalog import load_catalog  # noqa: E402
 from planner.i18n import t  # noqa: E402
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Bound of one wait for a state on 2 busy cores (a rerun, a chart drawn).
 WAIT_MS = 90_000
 # The model pages may still load the model in the background: shoot what shows by then.
@@ -325,7 +319,7 @@ def main(argv: list[str] | None = None) -> None:
     shots: list[Shot] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=chromium, headless=True, args=CHROMIUM_ARGS
+            executable_path=chromium, headless=True, args=list(PAGE_DRIVER_ARGS)
         )
         try:
             for lang in args.langs:

@@ -104,7 +104,7 @@ def run_controls(ctx: Ctx, config: TextgenConfig, engine: Engine | None) -> None
         ctx.t("gen_stop_button"),
         key="gen_stop",
         on_click=stop_current,
-        disabled=run is None or run.done,
+        disabled=run is None or run.ending,
     )
     if refusal:
         st.error(refusal)

@@ -70,6 +70,17 @@ CHROMIUM_FLAGS: tuple[str, ...] = (
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost",
 )
 
+# The switches a Playwright-driven Chromium starts with when it opens the app's own
+# pages (the browser tests, scripts/screenshots.py): headless as root, no GPU, and no
+# background fetches on a machine whose network is closed.
+PAGE_DRIVER_ARGS: tuple[str, ...] = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
 
 class BrowserMissing(RuntimeError):
     """No Chromium for kaleido: images cannot be made (HTML and data still can)."""

@@ -20,6 +20,7 @@ from planner.catalog import Catalog
 from planner.domain import LANGS, ROADMAP_MAX_MONTHS, Plan
 from planner.files import TeamImportError, parse_team
 from planner.i18n import t
+from planner.numbers import percent
 from planner.roadmap.actions import Hire
 from planner.roadmap.charts import MODE_KEYS, month_text, runway_text
 from planner.roadmap.explain import why
@@ -145,7 +146,7 @@ def _print_text(plan: Plan, result: RoadmapResult, catalog: Catalog, lang: str) 
     print(f"{t('roadmap_col_month', lang):>8}  {fit:>8}  {res:>8}  {cash:>14}")
     for m in result.months:
         print(
-            f"{month_label(world.start, m.month):>8}  {m.fit:>8.1%}  {m.resilience:>8.1%}"
+            f"{month_label(world.start, m.month):>8}  {percent(m.fit, 1):>8}  {percent(m.resilience, 1):>8}"
             f"  {format_money(m.cash, market):>14}"
         )
     print(f"{t('roadmap_actions_title', lang)}:")

@@ -139,6 +139,17 @@ class GenerationRun:
         return self._done
 
     @property
+    def ending(self) -> bool:
+        """Done, or asked to stop: nothing is left for a Stop button to do."""
+        return self._done or self.stop_event.is_set()
+
+    @property
+    def followers(self) -> int:
+        """How many readers follow the run now (a page streaming it, say)."""
+        with self._cond:
+            return self._readers
+
+    @property
     def started(self) -> bool:
         return self._t_start is not None
 

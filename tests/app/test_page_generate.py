@@ -166,10 +166,27 @@ def _streaming_run(words: int):
     return run
 
 
+def _run_held_until_the_page_streams_it(words: int):
+    """A run that cannot end before the page follows it: by then the page has drawn
+    its buttons, however slowly the machine got there (no race against a clock)."""
+    gate = threading.Event()
+    engine = Engine(FakeBackend(words=words, gate=gate), SlotPool(1))
+    run = engine.submit(GenRequest("w", settings=GenSettings()))
+
+    def release_once_followed():
+        deadline = time.monotonic() + 120
+        while run.followers == 0 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        gate.set()
+
+    threading.Thread(target=release_once_followed, daemon=True).start()
+    return run
+
+
 def test_stop_is_live_while_a_run_streams_and_greyed_once_it_ended():
     at = page()
     assert at.button(key="gen_stop").disabled  # no run yet
-    run = _streaming_run(words=100)
+    run = _run_held_until_the_page_streams_it(words=100)
     at.session_state["gen_current_run"] = run
     at.run()  # Stop is drawn while the run goes; then the page streams it to its end
     ok(at)
@@ -180,7 +197,7 @@ def test_stop_is_live_while_a_run_streams_and_greyed_once_it_ended():
 
 def test_stop_button_stops_the_sessions_run_and_keeps_its_text():
     at = page()
-    at.session_state["gen_current_run"] = _streaming_run(words=50)
+    at.session_state["gen_current_run"] = _run_held_until_the_page_streams_it(words=50)
     at.run()  # the page as a browser shows it while a run streams: Stop is live
     assert not at.button(key="gen_stop").disabled
     # A long run is now going (a page streaming it cannot be drawn here: it would

@@ -38,17 +38,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
+from planner.export.browser import PAGE_DRIVER_ARGS
 from planner.i18n import t
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 STARTUP_TIMEOUT_S = 60
 LOG_TAIL_LINES = 150
 # How long a wait for a state may take before the test fails. Every wait is for a
@@ -213,7 +207,7 @@ def browser(request) -> Browser:
         _SHARED["playwright"] = playwright
         request.config.add_cleanup(_close_browser)
         _SHARED["browser"] = playwright.chromium.launch(
-            executable_path=path, headless=True, args=CHROMIUM_ARGS
+            executable_path=path, headless=True, args=list(PAGE_DRIVER_ARGS)
         )
     return _SHARED["browser"]  # type: ignore[return-value]
 

@@ -257,7 +257,7 @@ class FakeBackend:
             run.set_prompt_tokens(len(run.request.prompt.split()))
             for i in range(self.words):
                 if self.gate is not None:
-                    self.gate.wait(5)
+                    self.gate.wait(30)
                 if run.should_stop():
                     return "stopped"
                 run.count_tokens(1)

@@ -11,6 +11,7 @@ import pytest
 
 from planner.cli import main
 from planner.domain import Finances, Funding, Plan, Roadmap, RoadmapAction, plan_to_json
+from planner.numbers import percent
 from tests.conftest import ROOT
 
 
@@ -106,6 +107,17 @@ def test_a_bad_horizon_exits_1_with_a_message(capsys, plan_file, months, lang, w
 def test_a_missing_plan_exits_1(capsys, tmp_path):
     assert main(["roadmap", "--plan", str(tmp_path / "none.json")]) == 1
     assert capsys.readouterr().err.startswith("error:")
+
+
+def test_the_text_table_says_each_months_scores_as_the_page_does(capsys, plan_file):
+    """Percent as `percent` writes it: a fit of 0.9996 never reads 100.0 %."""
+    args = ["--plan", str(plan_file), "--mode", "hire", "--months", "12"]
+    months = run_json(capsys, *args)["months"]
+    assert main(["roadmap", *args]) == 0
+    rows = [line.split() for line in capsys.readouterr().out.splitlines() if "%" in line]
+    assert [row[-3:-1] for row in rows] == [
+        [percent(m["fit"], 1), percent(m["resilience"], 1)] for m in months
+    ]
 
 
 def test_text_format_and_help(capsys, plan_file):

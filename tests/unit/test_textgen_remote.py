@@ -158,7 +158,7 @@ def test_a_server_that_hangs_mid_stream_can_be_stopped():
         conn.recv(65536)
         head = b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\r\n"
         conn.sendall(head + chunk)
-        time.sleep(5)  # then nothing: a stuck server
+        time.sleep(60)  # then nothing: a stuck server
         conn.close()
 
     threading.Thread(target=serve_one, daemon=True).start()
@@ -166,8 +166,8 @@ def test_a_server_that_hangs_mid_stream_can_be_stopped():
     assert next(run.text_stream()) == "hi"
     start = time.perf_counter()
     run.stop()
-    assert run.wait(3)
-    assert time.perf_counter() - start < 2
+    assert run.wait(30)
+    assert time.perf_counter() - start < 10  # the server would hang for 60 s
     assert run.text == "hi" and run.metrics.finish_reason == "stopped"
     listener.close()
 
