@@ -75,20 +75,22 @@ def _plan_controls(lang: str) -> None:
     owner = owner_id()
     if ref.id and owner is None:
         return
-    # Always drawn: a message shown once must not shift the controls below it (the
-    # browser would draw an open expander again, closed).
+    # What comes and goes (a message, a conflict, the save caption, the undo) sits in
+    # always-drawn containers: it must not shift the controls below it (the browser
+    # would draw an open expander again, closed).
+    conflict = st.session_state.get(CONFLICT)
     with st.container(key="plan_messages"):
         show_flash(lang)
-    conflict = st.session_state.get(CONFLICT)
-    if conflict:
-        _conflict(lang, conflict)
+        if conflict:
+            _conflict(lang, conflict)
     mine, history, deleted = ([], [], []) if unsaved else _stored_lists(ref, owner)
     busy = conflict is not None  # resolve the conflict before leaving this plan
     _picker(lang, ref, mine, busy)
-    if unsaved:
-        st.caption(t("store_not_saved_yet", lang))
-    elif not conflict:
-        st.caption(t("store_saved", lang, version=ref.version))
+    with st.container(key="plan_status"):
+        if unsaved:
+            st.caption(t("store_not_saved_yet", lang))
+        elif not conflict:
+            st.caption(t("store_saved", lang, version=ref.version))
     with st.container(horizontal=True, gap="small"):
         for key, label, action in (
             ("plan_new", "store_new", actions.new_plan),
@@ -97,15 +99,16 @@ def _plan_controls(lang: str) -> None:
         ):
             st.button(t(label, lang), key=key, on_click=call_stored, args=(action,), disabled=busy)
     last = st.session_state.get(DELETED)
-    if last and any(p.id == last[0] for p in deleted):
-        plan_id, name = last
-        st.info(t("store_deleted", lang, name=md(name)))
-        st.button(
-            t("store_undo", lang),
-            key="plan_undelete",
-            on_click=call,
-            args=(actions.undelete, plan_id, name),
-        )
+    with st.container(key="plan_undo"):
+        if last and any(p.id == last[0] for p in deleted):
+            plan_id, name = last
+            st.info(t("store_deleted", lang, name=md(name)))
+            st.button(
+                t("store_undo", lang),
+                key="plan_undelete",
+                on_click=call,
+                args=(actions.undelete, plan_id, name),
+            )
     with st.expander(t("store_rename", lang)):
         st.session_state.setdefault("plan_rename_name", current_plan().name)
         st.text_input(t("store_rename_label", lang), key="plan_rename_name", max_chars=MAX_NAME_LEN)

@@ -168,6 +168,12 @@ def test_history_restore_is_a_new_version() -> None:
     assert store().load(plan_id, owner, version=3).plan.team.names() == ["Ann", "Bo"]
 
 
+def sidebar_layout(at) -> list[tuple[int, str]]:
+    """The sidebar's top-level slots: a browser keeps an expander open only while
+    it stays in the same slot, so a message that comes and goes must not move it."""
+    return [(i, type(node).__name__) for i, node in at.sidebar.children.items()]
+
+
 def test_two_tabs_the_later_save_is_told_and_can_save_a_copy() -> None:
     first = started()
     second = editor(query_params=ws_of(first))
@@ -175,9 +181,11 @@ def test_two_tabs_the_later_save_is_told_and_can_save_a_copy() -> None:
     plan_id = first.selectbox(key="plan_select").value
     assert second.selectbox(key="plan_select").value == plan_id
     add_member(first, "Ann")
+    layout = sidebar_layout(second)
     add_member(second, "Bo")
     no_exception(second)
     assert second.sidebar.warning[0].value == t("store_conflict", "en", version=3)
+    assert sidebar_layout(second) == layout  # an open expander below stays open
     # Nothing was overwritten: the stored plan has Ann only.
     assert store().load(plan_id, owner).plan.team.names() == ["Ann"]
     assert second.selectbox(key="plan_select").disabled
@@ -221,10 +229,12 @@ def test_new_rename_duplicate_delete_and_undo() -> None:
     dup_id = at.selectbox(key="plan_select").value
     assert mine.load(dup_id).plan.name == "Series A team (copy)"
     assert len(mine.list_plans()) == 3
+    layout = sidebar_layout(at)
     at.button(key="plan_delete").click().run()
     no_exception(at)
     assert {p.id for p in mine.list_plans()} == {first_id, new_id}
     assert at.sidebar.info[0].value == t("store_deleted", "en", name="Series A team \\(copy\\)")
+    assert sidebar_layout(at) == layout  # the undo offer shifts nothing below it
     at.button(key="plan_undelete").click().run()
     no_exception(at)
     assert at.selectbox(key="plan_select").value == dup_id
