@@ -31,8 +31,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_play
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the planner's labels, run from anywhere
 
-from planner.export.browser import PAGE_DRIVER_ARGS  # noqa: E402
 from planner.catalog import load_catalog  # noqa: E402
+from planner.export.browser import PAGE_DRIVER_ARGS  # noqa: E402
 from planner.i18n import t  # noqa: E402
 
 # Bound of one wait for a state on 2 busy cores (a rerun, a chart drawn).

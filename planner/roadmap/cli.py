@@ -145,8 +145,9 @@ def _print_text(plan: Plan, result: RoadmapResult, catalog: Catalog, lang: str) 
     fit, res, cash = t("kpi_fit", lang), t("kpi_resilience", lang), t("roadmap_series_cash", lang)
     print(f"{t('roadmap_col_month', lang):>8}  {fit:>8}  {res:>8}  {cash:>14}")
     for m in result.months:
+        fit_pct, res_pct = percent(m.fit, 1), percent(m.resilience, 1)
         print(
-            f"{month_label(world.start, m.month):>8}  {percent(m.fit, 1):>8}  {percent(m.resilience, 1):>8}"
+            f"{month_label(world.start, m.month):>8}  {fit_pct:>8}  {res_pct:>8}"
             f"  {format_money(m.cash, market):>14}"
         )
     print(f"{t('roadmap_actions_title', lang)}:")
