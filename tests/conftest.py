@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from planner.catalog import Catalog, load_catalog
 from planner.domain import Team
@@ -25,6 +26,12 @@ ROOT = Path(__file__).resolve().parent.parent
 # Tests never reach a model hub; a test that tries fails instead of downloading.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+# A property test proves an invariant, not a speed: Hypothesis's 200 ms deadline per
+# example fails a test on a busy machine, or where an example's first call imports a
+# library. Speed is measured in bench/.
+settings.register_profile("planner", deadline=None)
+settings.load_profile("planner")
 
 
 @pytest.fixture(scope="session")

@@ -394,11 +394,16 @@ class Engine:
             return
         run._started()
         try:
-            reason = self.backend.generate(run)
-            run._finish(reason)
-        except TextgenError as exc:
-            run._finish("error", exc)
-        except Exception as exc:
-            run._finish("error", TextgenError("gen_err_internal", detail=str(exc)[:300]))
+            reason, error = self._generate(run)
         finally:
-            self.pool.release()
+            self.pool.release()  # before the run reads as done: a done run holds no slot
+        run._finish(reason, error)
+
+    def _generate(self, run: GenerationRun) -> tuple[str, TextgenError | None]:
+        """The backend's finish reason, or "error" and what the founder is told."""
+        try:
+            return self.backend.generate(run), None
+        except TextgenError as exc:
+            return "error", exc
+        except Exception as exc:
+            return "error", TextgenError("gen_err_internal", detail=str(exc)[:300])

@@ -129,11 +129,11 @@ def test_text_fits_at_every_width(open_app, width: int, lang: str) -> None:
     app.page.set_viewport_size({"width": width, "height": 1000})
     expect(app.key("start_sample")).to_be_visible()
     app.wait_idle()
-    assert app.page.evaluate(OVERFLOWS) == []
+    assert app.problems(OVERFLOWS) == []
     app.key("start_sample").get_by_role("button").click()
     expect(app.key("next_hire")).to_be_visible()
     app.wait_idle()
-    assert app.page.evaluate(OVERFLOWS) == []
+    assert app.problems(OVERFLOWS) == []
     app.shot(f"overview-{lang}-{width}")
     ws = re.search(r"ws=([^&]+)", app.page.url)
     assert ws, app.page.url
@@ -141,7 +141,7 @@ def test_text_fits_at_every_width(open_app, width: int, lang: str) -> None:
         app.open(name, f"ws={ws[1]}&lang={lang}")
         expect(app.key(ready).locator(".main-svg").first).to_be_visible()
         app.wait_idle()
-        assert app.page.evaluate(OVERFLOWS) == [], name
+        assert app.problems(OVERFLOWS) == [], name
         if name == "pipeline":
-            assert app.page.evaluate(PIPELINE_SPILL) == []
+            assert app.problems(PIPELINE_SPILL) == []
         app.shot(f"{name}-{lang}-{width}")

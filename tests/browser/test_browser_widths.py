@@ -166,7 +166,7 @@ def expect_drawn(app: AppPage, ready: str, timeout_ms: float | None = None) -> N
 
 def expect_fits(app: AppPage, where: str) -> None:
     for check in (WIDENED, ELLIPSIS, CHART_TEXTS):
-        problems = app.page.evaluate(check)
+        problems = app.problems(check)
         assert problems == [], f"{where}: {problems}"
     app.expect_no_exception()
 

@@ -37,6 +37,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from planner.export.browser import PAGE_DRIVER_ARGS
 from planner.i18n import t
@@ -274,7 +275,9 @@ class AppPage:
         """Make a grid cell the selected one by focusing its accessible twin.
 
         The grid rebuilds its accessible table after a rerun, which can swallow
-        a focus: retry until the grid reports the cell selected."""
+        a focus: retry until the grid reports the cell selected. While a rerun
+        replaces the grid, the cell can match in both: wait until it is one."""
+        expect(cell).to_have_count(1)
         for _ in range(20):
             cell.focus()
             try:
@@ -386,6 +389,14 @@ class AppPage:
 
     def expect_no_exception(self) -> None:
         expect(self.exceptions).to_have_count(0)
+
+    def problems(self, check: str, timeout_ms: float = 15_000) -> list:
+        """What the layout check `check` (JS: () => a list of problems) finds once the
+        page has settled: a chart resizing or a sidebar closing can still be moving
+        when a run ends. Waits for the list to be empty; if it stays not, returns it."""
+        with contextlib.suppress(PlaywrightTimeout):
+            self.page.wait_for_function(f"() => ({check})().length === 0", timeout=timeout_ms)
+        return self.page.evaluate(check)
 
     def artifact(self, filename: str) -> Path:
         """A path for a file this journey keeps (a download), beside its screenshots."""

@@ -279,7 +279,7 @@ def test_a_crashing_backend_becomes_an_error_message():
             raise RuntimeError("boom")
 
     pool = SlotPool(1)
-    run = Engine(Broken(), pool).generate(GenRequest("x"), timeout=5)
+    run = Engine(Broken(), pool).generate(GenRequest("x"), timeout=30)
     assert run.error.key == "gen_err_internal" and "boom" in run.error.params["detail"]
     assert pool.active == 0
 

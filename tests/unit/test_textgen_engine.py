@@ -252,14 +252,17 @@ SHORT_GATE_TOKENS = 400
 SHORT_GATE_MARGIN = {"perplexity_rise": 0.03, "agreement": 0.05, "mean_kl": 0.05}
 
 
-def _raw_greedy(lm, ids: list[int], tokens: int) -> list[int]:
-    """ONNX Runtime GenAI's own loop, without the engine around it."""
+def _raw_greedy(lm, ids: list[int], tokens: int, chunk: int | None = None) -> list[int]:
+    """ONNX Runtime GenAI's own loop, without the engine around it; the prompt is
+    appended in one pass, or in pieces of `chunk` tokens."""
     import onnxruntime_genai as og
 
     params = og.GeneratorParams(lm.model)
     params.set_search_options(max_length=len(ids) + tokens, do_sample=False)
     generator = og.Generator(lm.model, params)
-    generator.append_tokens([ids])
+    step = chunk or len(ids)
+    for start in range(0, len(ids), step):
+        generator.append_tokens([ids[start : start + step]])
     out = []
     while not generator.is_done():
         generator.generate_next_token()
@@ -432,14 +435,14 @@ def test_a_sound_onnx_cache_is_loaded_without_building(textgen_config, monkeypat
     started = time.perf_counter()
     lm = ortgenai.load_onnx("embedded", textgen_config)
     assert lm.source == "cache" and "ONNX" in lm.name
-    assert time.perf_counter() - started < 15  # about a second; generous for a busy machine
+    assert time.perf_counter() - started < 60  # about a second; a build takes minutes
 
 
 @pytest.mark.model
 @pytest.mark.slow
 def test_a_long_prompt_is_read_in_chunks_without_freezing_other_threads(onnx_model):
     """onnxruntime-genai keeps the GIL while the model runs; the engine reads a prompt in
-    chunks, so another session's thread still runs, and the text is that of one pass."""
+    chunks, so another session's thread still runs, and the text is ONNX Runtime's own."""
     from planner.textgen.prompting import prompt_ids
 
     text = " ".join(f"Item {i}: a data engineer builds pipelines." for i in range(160))
@@ -465,5 +468,7 @@ def test_a_long_prompt_is_read_in_chunks_without_freezing_other_threads(onnx_mod
     ticker.join()
     assert run.error is None
     assert max(gaps) < took / 4, (max(gaps), took)  # one pass would stall for nearly all
-    raw = _raw_greedy(onnx_model, ids, 8)  # the prompt in one pass
+    # The same pieces in ONNX Runtime's own loop: a one-pass read does other matrix
+    # shapes, whose rounding may flip a near tie on another CPU.
+    raw = _raw_greedy(onnx_model, ids, 8, chunk=ortgenai.PREFILL_CHUNK)
     assert run.text == onnx_model.tokenizer.decode(raw, skip_special_tokens=True)

@@ -140,11 +140,11 @@ def test_a_server_that_answers_garbage_is_reported(attrs, detail):
 
 
 def test_a_slow_server_times_out_with_a_message():
-    for url in _serve(delay_s=3.0, body=b""):
+    for url in _serve(delay_s=30.0, body=b""):
         start = time.perf_counter()
-        run = engine(url, timeout_s=0.5).generate(tg.request(), 30)
+        run = engine(url, timeout_s=0.5).generate(tg.request(), 60)
         assert run.error.key == "gen_err_remote_slow"
-        assert time.perf_counter() - start < 3.0
+        assert time.perf_counter() - start < 10  # the server would answer after 30 s
 
 
 def test_a_server_that_hangs_mid_stream_can_be_stopped():
