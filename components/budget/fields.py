@@ -114,8 +114,14 @@ def commit(f: Field, market: str, model_id: str) -> None:
     """on_change of a field's widget: write its value into the plan, or refuse it."""
     v = View(market, model_id)
     value = st.session_state.get(f.key)
+    shown = f.read(current_plan().finances, v)
     if value is None:  # a number box sent empty: nothing to save, show the plan's value
-        st.session_state[f.key] = f.read(current_plan().finances, v)
+        st.session_state[f.key] = shown
+        return
+    if value == shown:
+        # What the page already shows is not a change: a box can send its value
+        # again (seen under load), and saving it would, for instance, count the
+        # suggested compute profile the founder never chose.
         return
     if not apply(lambda data: f.write(data, value, v), f.key, v):
         # The box shows the last valid value again, beside the message.
